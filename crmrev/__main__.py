@@ -1,0 +1,3 @@
+from crmrev.cli import main
+
+main()

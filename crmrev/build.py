@@ -1,0 +1,179 @@
+"""`crmrev build`: seeds/*.txt → decks/*.yaml, keeping card ids across rewording.
+
+This is the I/O edge around the pure parser and generator: it reads the seeds, the metadata file and
+the decks already written (to carry their card ids over), then writes only what changed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from crmrev import decks as deckio
+from crmrev import yamlsafe
+from crmrev.errors import CrmrevError, DeckError, SeedError, UsageError
+from crmrev.fsutil import atomic_write
+from crmrev.generate import DeckMeta, derive_meta, generate_deck
+from crmrev.model import Card, Deck, Problem, Severity
+from crmrev.seeds import decode_seed, parse_seed
+
+META_FILE = "meta.yaml"
+
+
+@dataclass
+class DeckChange:
+    path: Path
+    deck_id: str
+    cards: int
+    added: int
+    changed: int
+    removed: int
+    status: str  # new | updated | unchanged | deleted
+
+
+@dataclass
+class BuildPlan:
+    changes: list[DeckChange] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    errors: list[CrmrevError] = field(default_factory=list)
+    writes: dict[Path, str] = field(default_factory=dict)
+    deletions: list[Path] = field(default_factory=list)
+    decks: list[Deck] = field(default_factory=list)
+
+    @property
+    def stale(self) -> list[DeckChange]:
+        return [c for c in self.changes if c.status != "unchanged"]
+
+
+def seed_files(seeds_dir: Path) -> list[Path]:
+    if not seeds_dir.is_dir():
+        raise UsageError(f"seed folder {seeds_dir} does not exist",
+                         hint="pass the folder that holds the *.txt seed notes")
+    files = sorted(p for p in seeds_dir.iterdir() if p.suffix == ".txt" and p.is_file())
+    if not files:
+        raise UsageError(f"no seed notes (*.txt) in {seeds_dir}")
+    return files
+
+
+def read_meta(seeds_dir: Path) -> dict[str, DeckMeta]:
+    path = seeds_dir / META_FILE
+    if not path.exists():
+        return {}
+    display = f"{seeds_dir.name}/{META_FILE}"
+    data = yamlsafe.load_mapping(path.read_bytes(), display)
+    meta: dict[str, DeckMeta] = {}
+    for name, entry in data.items():
+        if not isinstance(entry, dict) or not isinstance(entry.get("id"), str) or \
+                not isinstance(entry.get("title"), str):
+            raise DeckError(f"entry '{name}' needs text 'id' and 'title'", path=display)
+        meta[name] = DeckMeta(id=entry["id"], title=entry["title"])
+    return meta
+
+
+def _old_deck(path: Path) -> Deck | None:
+    if not path.exists():
+        return None
+    return deckio.load_deck(path)
+
+
+def _diff(old: Deck | None, new: Deck) -> tuple[int, int, int]:
+    old_cards: dict[str, Card] = {c.id: c for c in old.cards} if old else {}
+    new_ids = {c.id for c in new.cards}
+    added = sum(1 for c in new.cards if c.id not in old_cards)
+    # A moved line changes only `source`; "changed" counts what a learner would see.
+    changed = sum(1 for c in new.cards if c.id in old_cards
+                  and (old_cards[c.id].front, old_cards[c.id].back) != (c.front, c.back))
+    removed = sum(1 for card_id in old_cards if card_id not in new_ids)
+    return added, changed, removed
+
+
+def _other_deck_ids(out_dir: Path, own: set[Path]) -> set[str]:
+    """Card ids in hand-written decks beside the generated ones, so new ids never clash."""
+    taken: set[str] = set()
+    if out_dir.is_dir():
+        for path in sorted(out_dir.glob("*.y*ml")):
+            if path not in own:
+                try:
+                    taken.update(card.id for card in deckio.load_deck(path).cards)
+                except DeckError:
+                    pass  # `crmrev check` reports broken hand-written decks
+    return taken
+
+
+def plan_build(seeds_dir: Path, out_dir: Path) -> BuildPlan:
+    """Work out every deck file build would write, without writing anything."""
+    plan = BuildPlan()
+    seeds = seed_files(seeds_dir)
+    meta = read_meta(seeds_dir)
+    targets = {seed: out_dir / f"{seed.stem}.yaml" for seed in seeds}
+    taken = _other_deck_ids(out_dir, set(targets.values()))
+    used_deck_ids: dict[str, str] = {}
+    for seed in seeds:
+        display = f"{seeds_dir.name}/{seed.name}"
+        try:
+            _plan_one(plan, seed, display, targets[seed], meta, taken, used_deck_ids)
+        except CrmrevError as exc:
+            plan.errors.append(exc)
+    _plan_deletions(plan, out_dir, set(targets.values()))
+    for name in sorted(set(meta) - {seed.name for seed in seeds}):
+        plan.problems.append(Problem(f"{seeds_dir.name}/{META_FILE}", 1, 1, Severity.WARNING,
+                                     "S007", f"'{name}' is listed but there is no such seed"))
+    return plan
+
+
+def _plan_one(plan: BuildPlan, seed: Path, display: str, target: Path,
+              meta: dict[str, DeckMeta], taken: set[str], used_deck_ids: dict[str, str]) -> None:
+    try:
+        data = seed.read_bytes()
+    except OSError as exc:
+        raise SeedError(f"cannot read seed: {exc.strerror}", path=display) from None
+    topic = parse_seed(decode_seed(data, display), display)
+    plan.problems.extend(topic.warnings)
+    deck_meta = meta.get(seed.name) or derive_meta(topic, seed.stem)
+    if deck_meta.id in used_deck_ids:
+        deck_meta = DeckMeta(id=f"{deck_meta.id}-{seed.stem[:6]}", title=deck_meta.title)
+    used_deck_ids[deck_meta.id] = display
+    try:
+        old = _old_deck(target)
+    except DeckError as exc:
+        raise DeckError(f"existing deck cannot be read, so its card ids cannot be kept: "
+                        f"{exc.message}", path=exc.path, line=exc.line,
+                        hint="fix or delete that deck, then build again") from None
+    deck = generate_deck(topic, deck_meta, display, seed.name, old.cards if old else (), taken)
+    taken.update(card.id for card in deck.cards)
+    if not deck.cards:
+        plan.problems.append(Problem(display, 1, 1, Severity.WARNING, "S006",
+                                     "seed yields no cards; check its section headings and bullets"))
+    text = deckio.dump_deck(deck, display)
+    current = target.read_text(encoding="utf-8") if target.exists() else None
+    added, changed, removed = _diff(old, deck)
+    status = "new" if current is None else ("unchanged" if current == text else "updated")
+    plan.changes.append(DeckChange(target, deck.id, len(deck.cards), added, changed, removed, status))
+    plan.decks.append(deck)
+    if status != "unchanged":
+        plan.writes[target] = text
+
+
+def _plan_deletions(plan: BuildPlan, out_dir: Path, targets: set[Path]) -> None:
+    """A generated deck whose seed is gone is removed; progress on its cards is kept as orphans."""
+    if not out_dir.is_dir():
+        return
+    for path in sorted(out_dir.glob("*.yaml")):
+        if path in targets:
+            continue
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        if text.startswith(deckio.GENERATED_MARK):
+            cards = text.count("\n- id:")
+            plan.changes.append(DeckChange(path, path.stem, 0, 0, 0, cards, "deleted"))
+            plan.deletions.append(path)
+
+
+def apply_build(plan: BuildPlan, out_dir: Path) -> None:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for path, text in plan.writes.items():
+        atomic_write(path, text.encode("utf-8"))
+    for path in plan.deletions:
+        path.unlink(missing_ok=True)

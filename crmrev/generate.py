@@ -1,0 +1,280 @@
+"""Topic → Deck: card texts, titles, and card ids that survive rewording. Pure: no I/O."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from crmrev.model import Bullet, Card, CardType, Deck, Topic
+from crmrev.seeds import split_concept
+from crmrev.text import lower_first, normalise_space, sentence, slugify
+
+GAP = "______"
+# A reworded bullet keeps its card id when its text is at least this similar to the old one,
+# the same idea as git's rename detection (git's default is 50%).
+SIMILARITY_THRESHOLD = 0.6
+
+_ID_PREFIX = {
+    CardType.CONCEPT: "con",
+    CardType.MISCONCEPTION: "mis",
+    CardType.EXAM_TIP: "tip",
+    CardType.MARKING_POINT: "mark",
+    CardType.CLOZE: "cloze",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class DeckMeta:
+    id: str
+    title: str
+
+
+# ---------------------------------------------------------------- titles and deck ids
+
+_LEAD_IN = re.compile(
+    r"^this\s+(?:sub)?(?:topic|element|unit|section|module|chapter)\s+"
+    r"(?:explores|focuses on|covers|examines|looks at|introduces|is about|considers|deals with)\s+"
+    r"(?:how\s+)?(?:the\s+)?(?:equipping learners with the knowledge to\s+)?",
+    re.IGNORECASE,
+)
+_TITLE_STOP = {"the", "a", "an", "and", "of", "to", "in", "for", "with", "on", "that", "how", "within"}
+
+
+def derive_meta(topic: Topic, fallback: str) -> DeckMeta:
+    """The documented rule: the synopsis's first sentence, without its lead-in ("This subtopic
+    explores the ..."), cut at the first comma and to at most eight words, in sentence case.
+    The id is the first four significant words of the title as a slug."""
+    first_sentence = re.split(r"(?<=[.!?])\s", topic.synopsis.strip(), maxsplit=1)[0].rstrip(".!?")
+    core = _LEAD_IN.sub("", first_sentence).split(",")[0].strip()
+    words = core.split()[:8]
+    while words and words[-1].lower() in _TITLE_STOP:
+        words.pop()
+    if not words:
+        return DeckMeta(id=slugify(fallback) or "deck", title=fallback)
+    title = " ".join(words)
+    title = title[0].upper() + title[1:]
+    significant = [w for w in words if w.lower() not in _TITLE_STOP]
+    return DeckMeta(id=slugify(" ".join(significant), max_words=4) or "deck", title=title)
+
+
+# ---------------------------------------------------------------- card texts
+
+
+def concept_card(bullet: Bullet, title: str) -> tuple[str, str] | None:
+    parts = split_concept(bullet.text)
+    if parts is None:
+        return None
+    term, explanation = parts
+    front = f"What does “{term}” mean in the context of {lower_first(title)}?"
+    return front, sentence(explanation)
+
+
+_REASON_SEPARATORS = (" – ", " — ", " - ", "; ")
+_CONSEQUENCE = re.compile(r",\s+(?:leading to|resulting in|which leads to|causing)\s+(.+)$", re.I)
+_CONFUSING = re.compile(r"^confusing\s+(.+?)\s+with\s+(.+)$", re.I)
+_REASON_LEAD = re.compile(r"^(?:failing to recognise|not recognising|forgetting)\s+that\s+", re.I)
+# Words after which the rest of a mistake is the phrase worth recalling, strongest first.
+_GAP_TRIGGERS = (
+    ("rather than", "instead of", "without", "ignoring", "over", "with"),
+    ("on", "about", "to", "of", "in", "for", "from", "into", "by", "against"),
+)
+_STOPWORDS = {"the", "a", "an", "and", "or", "of", "to", "in", "for", "with", "on", "it", "them",
+              "this", "that", "as", "be", "their", "its", "own", "all", "only"}
+
+
+def _split_reason(text: str) -> tuple[str, str]:
+    for separator in _REASON_SEPARATORS:
+        mistake, sep, reason = text.partition(separator)
+        if sep and mistake.strip() and reason.strip():
+            return mistake.strip(), _REASON_LEAD.sub("", reason.strip())
+    return text.strip().rstrip("."), ""
+
+
+def _until_comma(text: str) -> str:
+    """The text up to the first comma that is not inside brackets."""
+    depth = 0
+    for index, char in enumerate(text):
+        if char in "([":
+            depth += 1
+        elif char in ")]":
+            depth = max(0, depth - 1)
+        elif char == "," and depth == 0:
+            return text[:index].strip()
+    return text.strip()
+
+
+def _is_meaningful(phrase: str) -> bool:
+    words = [w for w in re.findall(r"[\w'’-]+", phrase.lower()) if w not in _STOPWORDS]
+    return bool(words)
+
+
+def _gap_phrase(mistake: str) -> tuple[str, str, str] | None:
+    """Find (before, answer, after) where answer is the phrase a learner should recall."""
+    lowered = mistake.lower()
+    for triggers in _GAP_TRIGGERS:
+        best: tuple[tuple[bool, int], tuple[str, str, str]] | None = None
+        for trigger in triggers:
+            for match in re.finditer(rf"\b{re.escape(trigger)}\s+", lowered):
+                start = match.end()
+                answer = _until_comma(mistake[start:]).rstrip(".")
+                after = mistake[start + len(answer):].rstrip(".")
+                n_words = len(answer.split())
+                if not 1 <= n_words <= 8 or not _is_meaningful(answer):
+                    continue
+                before = mistake[:start]
+                if answer.lower() in (before + after).lower():
+                    continue
+                # Prefer a phrase of two or more words, then the one nearest the end.
+                rank = (n_words >= 2, len(before))
+                if best is None or rank > best[0]:
+                    best = (rank, (before, answer, after))
+        if best:
+            return best[1]
+    words = mistake.rstrip(".").split()
+    if len(words) >= 5:
+        return " ".join(words[:-3]) + " ", " ".join(words[-3:]), ""
+    return None
+
+
+def misconception_card(bullet: Bullet) -> tuple[str, str] | None:
+    text = normalise_space(bullet.text).rstrip(".")
+    if len(text.split()) < 3:
+        return None
+    in_full = f"{IN_FULL}“{sentence(text)}”"
+    mistake, reason = _split_reason(text)
+
+    confusing = _CONFUSING.match(mistake)
+    if confusing:
+        thing, other = confusing.group(1), confusing.group(2)
+        other = _until_comma(other)
+        question = "Why is that wrong?" if reason else f"What is {thing} often confused with?"
+        front = f"Common mistake: confusing {lower_first(thing)} with {GAP}. {question}"
+        back = sentence(other) + (" " + sentence(reason) if reason else "")
+        return front, f"{back}\n\n{in_full}"
+
+    consequence = _CONSEQUENCE.search(mistake)
+    if consequence:
+        cause = mistake[: consequence.start()]
+        front = f"Common mistake: {lower_first(cause)}. What does this typically lead to?"
+        return front, f"{sentence(consequence.group(1))}\n\n{in_full}"
+
+    gap = _gap_phrase(mistake)
+    if gap is None:
+        return None
+    before, answer, after = gap
+    statement = sentence(f"{before}{GAP}{after}")
+    question = " And why is it a mistake?" if reason else ""
+    front = f"Complete this common mistake: “{statement}” What belongs in the gap?{question}"
+    back = sentence(answer) + (" " + sentence(reason) if reason else "")
+    return front, f"{back}\n\n{in_full}"
+
+
+# ---------------------------------------------------------------- ids that survive rewording
+
+
+def new_card_id(seed_name: str, card_type: str, text: str, taken: set[str]) -> str:
+    digest = hashlib.sha1(f"{seed_name}\0{card_type}\0{normalise_space(text)}".encode()).hexdigest()
+    prefix = _ID_PREFIX.get(CardType(card_type), "card")
+    for width in range(8, 41):
+        candidate = f"{prefix}-{digest[:width]}"
+        if candidate not in taken:
+            return candidate
+    raise AssertionError("sha1 prefixes exhausted")  # pragma: no cover
+
+
+def _similarity(a: str, b: str) -> float:
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    if matcher.real_quick_ratio() < SIMILARITY_THRESHOLD or matcher.quick_ratio() < SIMILARITY_THRESHOLD:
+        return 0.0
+    return matcher.ratio()
+
+
+def carry_ids(new: Sequence[tuple[str, str]], old: Iterable[Card]) -> dict[int, str]:
+    """Match new (type, text) cards to old cards as git matches renamed files.
+
+    Exact text matches first; then, per type, the most similar remaining pairs above the threshold,
+    best first. Returns {index in new: old id}. Unmatched new cards get fresh ids later."""
+    old_by_type: dict[str, list[Card]] = {}
+    for card in old:
+        old_by_type.setdefault(card.type, []).append(card)
+    result: dict[int, str] = {}
+    used: set[str] = set()
+    exact: dict[tuple[str, str], list[str]] = {}
+    for card in old:
+        exact.setdefault((card.type, content_key(card.type, card.front, card.back)), []).append(card.id)
+    for index, key in enumerate(new):
+        for candidate in exact.get(key, []):
+            if candidate not in used:
+                result[index] = candidate
+                used.add(candidate)
+                break
+    pairs: list[tuple[float, int, int, str]] = []
+    for index, (card_type, text) in enumerate(new):
+        if index in result:
+            continue
+        for position, card in enumerate(old_by_type.get(card_type, [])):
+            if card.id in used:
+                continue
+            score = _similarity(text, content_key(card.type, card.front, card.back))
+            if score >= SIMILARITY_THRESHOLD:
+                pairs.append((score, -abs(position - index), index, card.id))
+    for _score, _distance, index, card_id in sorted(pairs, reverse=True):
+        if index not in result and card_id not in used:
+            result[index] = card_id
+            used.add(card_id)
+    return result
+
+
+_TERM = re.compile(r"“(.+?)”")
+IN_FULL = "The note in full: "
+
+
+def content_key(card_type: str, front: str, back: str) -> str:
+    """The bullet a generated card came from, recovered from its text, so that rename detection
+    compares what the author wrote rather than the question templates every card shares."""
+    if IN_FULL in back:
+        return back.rsplit(IN_FULL, 1)[1].strip("“”. ")
+    if card_type == CardType.CONCEPT:
+        term = _TERM.search(front)
+        if term:
+            return f"{term.group(1)}: {back}"
+    return f"{front}\n{back}"
+
+
+# ---------------------------------------------------------------- the deck
+
+
+def card_texts(topic: Topic, title: str) -> list[tuple[str, str, str, Bullet]]:
+    """Every card a topic yields, as (type, front, back, bullet), in note order."""
+    out: list[tuple[str, str, str, Bullet]] = []
+    for bullet in topic.concepts:
+        made = concept_card(bullet, title)
+        if made:
+            out.append((CardType.CONCEPT.value, *made, bullet))
+    for bullet in topic.misconceptions:
+        made = misconception_card(bullet)
+        if made:
+            out.append((CardType.MISCONCEPTION.value, *made, bullet))
+    return out
+
+
+def generate_deck(topic: Topic, meta: DeckMeta, seed_source: str, seed_name: str,
+                  old_cards: Iterable[Card] = (), taken_ids: set[str] | None = None) -> Deck:
+    """Build a deck; ids come from old_cards where a card is the same or a reworded one.
+
+    seed_source is how sources are written ("seeds/000_x.txt"); seed_name feeds new ids, so it
+    must not change when a project moves folders."""
+    texts = card_texts(topic, meta.title)
+    keyed = [(kind, content_key(kind, front, back)) for kind, front, back, _ in texts]
+    carried = carry_ids(keyed, list(old_cards))
+    taken = set(taken_ids or ()) | set(carried.values())
+    cards = []
+    for index, (kind, front, back, bullet) in enumerate(texts):
+        card_id = carried.get(index) or new_card_id(seed_name, kind, bullet.text, taken)
+        taken.add(card_id)
+        cards.append(Card(id=card_id, type=kind, front=front, back=back,
+                          source=f"{seed_source}:{bullet.line}"))
+    return Deck(id=meta.id, title=meta.title, cards=tuple(cards), source=seed_source)

@@ -1,0 +1,76 @@
+"""Text helpers shared by the parser, the generator, the deck loader and the UI.
+
+Card text is untrusted: a shared deck can carry escape sequences that rewrite the clipboard (OSC 52),
+fake hyperlinks (OSC 8), clear the screen or reverse the reading order. Rich passes them through, so
+they are made visible here before anything is shown.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Bidirectional embeddings, overrides and isolates: they reorder what the reader sees.
+_BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f" + _BIDI + "]")
+
+
+def _visible(match: re.Match[str]) -> str:
+    char = match.group()
+    code = ord(char)
+    if code < 0x20:
+        return chr(0x2400 + code)  # Unicode "control pictures": ␛ for ESC, ␍ for CR
+    if code == 0x7F:
+        return "\u2421"  # ␡
+    return f"<U+{code:04X}>"
+
+
+def neutralise(text: str) -> str:
+    """Replace control and bidi characters with visible placeholders; keep newline and tab."""
+    return _UNSAFE.sub(_visible, text)
+
+
+def has_unsafe(text: str) -> bool:
+    return _UNSAFE.search(text) is not None
+
+
+def first_unsafe(text: str) -> tuple[int, str] | None:
+    match = _UNSAFE.search(text)
+    return (match.start(), f"U+{ord(match.group()):04X}") if match else None
+
+
+_SLUG_DROP = re.compile(r"[^a-z0-9]+")
+
+
+def slugify(text: str, max_words: int = 5) -> str:
+    """ASCII, lower-case, hyphen-separated: safe on a command line and in a file name."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = [w for w in _SLUG_DROP.split(ascii_text.lower()) if w]
+    return "-".join(words[:max_words])
+
+
+def normalise_space(text: str) -> str:
+    return " ".join(text.split())
+
+
+def sentence(text: str) -> str:
+    """Capitalise the first letter and end with a full stop, as a teacher would write it."""
+    text = normalise_space(text).strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    if text[-1] not in ".!?…)\"”’'":
+        text += "."
+    elif text[-1] == ")" and not text.endswith(".)"):
+        text += "."
+    return text
+
+
+def lower_first(text: str) -> str:
+    """Lower-case the first word unless it looks like an acronym or a proper name (CRM, GDPR)."""
+    if not text:
+        return text
+    first = text.split(" ", 1)[0]
+    if len(first) > 1 and (first.isupper() or any(c.isupper() for c in first[1:])):
+        return text
+    return text[0].lower() + text[1:]
