@@ -113,6 +113,163 @@ def build(
         raise typer.Exit(1)
 
 
+DecksOption = Annotated[Path | None, typer.Option(
+    "--decks", help="Folder of decks [env: CRMREV_DECKS; default: the bundled decks].",
+    show_default=False)]
+ProgressOption = Annotated[Path | None, typer.Option(
+    "--progress", help="Progress file [env: CRMREV_PROGRESS; default: your user data folder].",
+    show_default=False)]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+
+
+def _decks_dir(option: Path | None) -> Path:
+    from crmrev.decks import default_decks_dir
+
+    return option or default_decks_dir()
+
+
+def _load_decks(option: Path | None):
+    from crmrev.decks import load_decks
+
+    return load_decks(_decks_dir(option))
+
+
+def _open_progress(option: Path | None, *, writable: bool):
+    from crmrev.progress import open_progress, resolve_path
+
+    path, explicit = resolve_path(option)
+    progress = open_progress(path, writable=writable, explicit=explicit)
+    for notice in progress.notices:
+        typer.echo(f"crmrev: {notice}", err=True)
+    return progress
+
+
+def _print_json(data: object) -> None:
+    import json
+
+    typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+class _Interrupted(Exception):
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _raise_interrupted(signum: int, _frame: object) -> None:
+    raise _Interrupted(signum)
+
+
+@app.command()
+def review(
+    decks: DecksOption = None,
+    progress: ProgressOption = None,
+    new: Annotated[int | None, typer.Option("--new", min=0, help="New cards allowed in this "
+                                            "session [default: what is left of 20 a day].",
+                                            show_default=False)] = None,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, help="At most this many cards "
+                                              "in this session (due cards first).",
+                                              show_default=False)] = None,
+    deck: Annotated[list[str] | None, typer.Option("--deck", help="Only this deck id "
+                                                    "(repeatable).", show_default=False)] = None,
+    card_type: Annotated[list[str] | None, typer.Option("--type", help="Only this card type "
+                                                         "(repeatable).", show_default=False)] = None,
+    cram: Annotated[bool, typer.Option("--cram", help="After the due cards, keep practising the "
+                                       "cards weakest for the exam (needs `crmrev exam DATE`).")]
+    = False,
+) -> None:
+    """Review the cards due today: reveal, grade 0-5, and the answer is saved at once.
+
+    In a terminal: single keys (space reveals, 0-5 grade, u undo, q quit). With stdin not a
+    terminal (scripted mode): each card prints "Q:" and "A:" lines, then one line is read: a grade
+    0-5, u or q. End of input ends the session cleanly.
+    """
+    import signal
+    import time
+
+    from crmrev import clock
+    from crmrev.errors import UsageError
+    from crmrev.queue import build_queue, cram_queue, new_allowed, select_cards
+    from crmrev.session import Session
+    from crmrev.stats import session_summary
+    from crmrev import ui
+
+    today = clock.today()
+    all_decks = _load_decks(decks)
+    cards = select_cards(all_decks, deck or (), card_type or ())
+    console = ui.make_console()
+    started = time.monotonic()
+    handlers = {sig: signal.signal(sig, _raise_interrupted) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    finished = False
+    try:
+        with _open_progress(progress, writable=True) as store:
+            if cram and store.exam is None:
+                raise UsageError("--cram needs an exam date", hint="set one with `crmrev exam "
+                                 "YYYY-MM-DD`")
+            queue = build_queue(cards, store.states, today,
+                                new_limit=new_allowed(store.introduced_on(today), new),
+                                limit=limit, exam=store.exam)
+            crammer = None
+            if cram and store.exam is not None:
+                exam_day = store.exam
+                crammer = lambda seen: cram_queue(cards, store.states, exam_day, seen)  # noqa: E731
+            session = Session.start(queue, store, today, clock.now, crammer)
+            if session.current is None:
+                _, next_day = _nothing_due(all_decks, store, today)
+                typer.echo(f"Nothing to review today. Next due card: {next_day or 'none yet'}.")
+                return
+            try:
+                if sys.stdin.isatty():
+                    with ui.cbreak(sys.stdin.fileno()) as keys:
+                        finished = ui.run_interactive(session, console, keys)
+                else:
+                    finished = ui.run_scripted(session, iter(sys.stdin.readline, ""))
+            except (KeyboardInterrupt, _Interrupted) as exc:
+                code = EXIT_INTERRUPTED if isinstance(exc, KeyboardInterrupt) else 128 + exc.signum
+                store.close()
+                typer.echo(f"\nInterrupted: {len(session.reviews)} answers saved.", err=True)
+                raise typer.Exit(code) from None
+            store.save()
+            summary = session_summary(session.reviews, time.monotonic() - started, all_decks,
+                                      store.states, today, store.exam)
+        if sys.stdin.isatty():
+            ui.render_summary(console, summary, finished)
+        else:
+            for line in ui.summary_lines(summary):
+                typer.echo(line)
+    finally:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
+
+
+def _nothing_due(all_decks, store, today):
+    from crmrev.stats import next_due
+
+    return next_due(all_decks, store.states, today, store.exam)
+
+
+@app.command()
+def due(
+    decks: DecksOption = None,
+    progress: ProgressOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show what is due today in each deck: due, new available, unseen, total."""
+    from crmrev import clock
+    from crmrev.stats import due_summary
+
+    today = clock.today()
+    all_decks = _load_decks(decks)
+    store = _open_progress(progress, writable=False)
+    data = due_summary(all_decks, store.states, today, store.introduced_on(today), store.exam)
+    if as_json:
+        _print_json(data)
+        return
+    from crmrev import ui
+
+    ui.make_console().print(ui.due_table(data))
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: also handles a closed pipe and Ctrl-C outside any command."""
     try:

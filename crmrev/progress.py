@@ -1,0 +1,515 @@
+"""The progress store: one JSON snapshot plus an append-only review log beside it.
+
+    progress.json               snapshot: format, version, exam date, per-card state, log offset
+    progress.reviews.jsonl      every answer ever given, one JSON object per line (the full history)
+    progress.json.lock          held with flock by the one writer
+    progress.json.bak.1 … .5    rotating backups of earlier snapshots
+
+Why two files: saving an answer must cost the same at 10 reviews and at a million. An answer is one
+appended line, flushed and fsynced before the next card shows, so `kill -9` loses nothing. The snapshot
+is rewritten atomically (temp file, fsync, rename) only when a session ends; on load, the log lines
+after the snapshot's offset are replayed through the same scheduler. The per-card state is therefore
+always rebuildable from the log, and a damaged snapshot loses nothing: the newest valid backup is
+restored and the log replayed from that backup's offset.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from crmrev import scheduler
+from crmrev.errors import ProgressError, ProgressInUse
+from crmrev.fsutil import atomic_write
+from crmrev.model import CardState, Review, ReviewKind
+
+FORMAT = "crmrev-progress"
+VERSION = 1
+BACKUPS = 5
+
+
+# ---------------------------------------------------------------- where it lives
+
+
+def default_progress_path() -> Path:
+    """The platform's user data directory."""
+    home = Path.home()
+    if sys.platform == "darwin":
+        base = home / "Library" / "Application Support"
+    elif os.name == "nt":
+        base = Path(os.environ.get("APPDATA", home / "AppData" / "Roaming"))
+    else:
+        base = Path(os.environ.get("XDG_DATA_HOME") or home / ".local" / "share")
+    return base / "crmrev" / "progress.json"
+
+
+def resolve_path(option: Path | None) -> tuple[Path, bool]:
+    """--progress, else CRMREV_PROGRESS, else the default. Returns (path, chosen by the user)."""
+    if option is not None:
+        return option, True
+    env = os.environ.get("CRMREV_PROGRESS")
+    if env:
+        return Path(env), True
+    return default_progress_path(), False
+
+
+def log_path_for(path: Path) -> Path:
+    return path.with_name(f"{path.stem}.reviews.jsonl")
+
+
+def lock_path_for(path: Path) -> Path:
+    return path.with_name(path.name + ".lock")
+
+
+def backup_path(path: Path, number: int) -> Path:
+    return path.with_name(f"{path.name}.bak.{number}")
+
+
+# ---------------------------------------------------------------- snapshot format
+
+
+def _reject_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a number")
+
+
+def decode_snapshot(data: bytes) -> dict:
+    """Bytes → a snapshot dict of any known version, or ValueError saying what is wrong."""
+    text = data.decode("utf-8")
+    doc = json.loads(text, parse_constant=_reject_constant)
+    if not isinstance(doc, dict):
+        raise ValueError("top level is not an object")
+    version = doc.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 0:
+        raise ValueError("missing or invalid 'version'")
+    if version >= 1 and doc.get("format") != FORMAT:
+        raise ValueError(f"'format' is not {FORMAT!r}")
+    if version > VERSION:
+        return doc  # refused by the caller, which must not touch the file
+    if not isinstance(doc.get("cards"), dict):
+        raise ValueError("'cards' is not an object")
+    return doc
+
+
+def _validate_v1(doc: dict) -> tuple[dict[str, CardState], dt.date | None, int]:
+    states: dict[str, CardState] = {}
+    for card_id, raw in doc["cards"].items():
+        if not isinstance(raw, dict):
+            raise ValueError(f"card {card_id!r} is not an object")
+        try:
+            state = CardState.from_dict(raw)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"card {card_id!r}: {exc}") from None
+        if state.interval < 0 or state.repetitions < 0 or not 1.3 <= state.easiness <= 100:
+            raise ValueError(f"card {card_id!r} has impossible values")
+        states[card_id] = state
+    exam = doc.get("exam")
+    exam_date = dt.date.fromisoformat(exam) if exam is not None else None
+    log = doc.get("log", {})
+    offset = log.get("offset", 0) if isinstance(log, dict) else None
+    if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
+        raise ValueError("'log.offset' is not a byte offset")
+    return states, exam_date, offset
+
+
+def _migrate_0_to_1(doc: dict) -> dict:
+    """Version 0 (pre-release builds) kept SM-2 fields under short names and had no log."""
+    cards = {}
+    for card_id, raw in doc["cards"].items():
+        cards[card_id] = {"repetitions": raw["reps"], "interval": raw["interval"],
+                          "easiness": raw["ef"], "due": raw["due"],
+                          "last_review": raw.get("last"), "first_seen": raw.get("last"),
+                          "lapses": raw.get("lapses", 0), "reviews": raw.get("reps", 0)}
+    return {"format": FORMAT, "version": 1, "exam": None, "log": {"offset": 0}, "cards": cards}
+
+
+MIGRATIONS = {0: _migrate_0_to_1}
+
+
+def encode_snapshot(states: dict[str, CardState], exam: dt.date | None, offset: int) -> bytes:
+    doc = {
+        "format": FORMAT,
+        "version": VERSION,
+        "exam": exam.isoformat() if exam else None,
+        "log": {"offset": offset},
+        "cards": {card_id: state.to_dict() for card_id, state in states.items()},
+    }
+    return json.dumps(doc, allow_nan=False, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+# ---------------------------------------------------------------- the log
+
+
+def encode_entry(entry: Review | dict) -> bytes:
+    data = entry.to_dict() if isinstance(entry, Review) else entry
+    return json.dumps(data, allow_nan=False, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+
+
+@dataclass
+class LogRead:
+    entries: list[dict]
+    end: int            # offset just after the last complete line
+    damaged: list[int]  # 1-based line numbers (counted from the start offset) that were skipped
+
+
+def read_log(path: Path, start: int = 0) -> LogRead:
+    try:
+        with open(path, "rb") as handle:
+            handle.seek(start)
+            data = handle.read()
+    except FileNotFoundError:
+        return LogRead([], start, [])
+    except OSError as exc:
+        raise ProgressError(f"cannot read the review log: {exc.strerror}", path=str(path)) from None
+    complete = data.rfind(b"\n") + 1  # a crash mid-append leaves an unacknowledged partial line
+    entries, damaged = [], []
+    for number, line in enumerate(data[:complete].split(b"\n")[:-1], start=1):
+        try:
+            entry = json.loads(line, parse_constant=_reject_constant)
+            if not isinstance(entry, dict):
+                raise ValueError
+            if "event" not in entry:
+                Review.from_dict(entry)
+            entries.append(entry)
+        except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+            damaged.append(number)
+    return LogRead(entries, start + complete, damaged)
+
+
+def apply_entry(states: dict[str, CardState], entry: dict) -> dt.date | None | str:
+    """Replay one log entry into states. Returns a new exam date, None to clear, or '' if no change."""
+    if entry.get("event") == "exam":
+        return dt.date.fromisoformat(entry["date"]) if entry.get("date") else None
+    if entry.get("kind", ReviewKind.FIRST) == ReviewKind.FIRST:
+        day = dt.date.fromisoformat(entry["day"])
+        states[entry["card"]] = scheduler.review(states.get(entry["card"]), entry["grade"], day)
+    return ""
+
+
+# ---------------------------------------------------------------- the store
+
+
+@dataclass
+class _Undo:
+    offset: int
+    card: str
+    previous: CardState | None
+
+
+class Progress:
+    """Per-card state and the review log. Open with open_progress()."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.log_path = log_path_for(path)
+        self.states: dict[str, CardState] = {}
+        self.exam: dt.date | None = None
+        self.notices: list[str] = []
+        self.snapshot_offset = 0
+        self.log_end = 0
+        self.writable = False
+        self._lock_fd: int | None = None
+        self._log_fd: int | None = None
+        self._undo: list[_Undo] = []
+        self._dirty = False
+
+    # -- reading
+
+    def iter_reviews(self) -> Iterator[Review]:
+        """The full history, oldest first (reads the whole log: only stats needs this)."""
+        for entry in read_log(self.log_path).entries:
+            if "event" not in entry:
+                yield Review.from_dict(entry)
+
+    def introduced_on(self, day: dt.date) -> int:
+        return sum(1 for state in self.states.values() if state.first_seen == day)
+
+    # -- writing
+
+    def _append(self, entry: Review | dict) -> int:
+        if not self.writable:
+            raise ProgressError("progress was opened read-only", path=str(self.path))
+        line = encode_entry(entry)
+        before = self.log_end
+        try:
+            if self._log_fd is None:
+                self._log_fd = os.open(self.log_path, os.O_WRONLY | os.O_CREAT, 0o644)
+                os.ftruncate(self._log_fd, before)  # drop an unacknowledged partial line
+            os.lseek(self._log_fd, before, os.SEEK_SET)
+            written = 0
+            while written < len(line):
+                written += os.write(self._log_fd, line[written:])
+            os.fsync(self._log_fd)
+        except OSError as exc:
+            self._rollback_log(before)
+            raise ProgressError(f"could not save your answer: {exc.strerror}. It was not recorded; "
+                                "every earlier answer is safe", path=str(self.log_path),
+                                hint="free some disk space or fix the folder's permissions, "
+                                "then review again") from None
+        self.log_end = before + len(line)
+        self._dirty = True
+        return before
+
+    def _rollback_log(self, offset: int) -> None:
+        try:
+            if self._log_fd is not None:
+                os.ftruncate(self._log_fd, offset)
+        except OSError:
+            pass  # an unterminated partial line is ignored by read_log anyway
+
+    def record(self, review: Review) -> CardState | None:
+        """Save one answer durably, then update the state. Returns the card's new state."""
+        previous = self.states.get(review.card)
+        offset = self._append(review)
+        self._undo.append(_Undo(offset, review.card, previous))
+        if review.kind == ReviewKind.FIRST:
+            self.states[review.card] = scheduler.review(previous, review.grade, review.day)
+        return self.states.get(review.card)
+
+    def undo(self) -> str | None:
+        """Take back the last answer of this session: its state and its log line."""
+        if not self._undo:
+            return None
+        step = self._undo.pop()
+        assert self._log_fd is not None
+        try:
+            os.ftruncate(self._log_fd, step.offset)
+            os.fsync(self._log_fd)
+        except OSError as exc:
+            self._undo.append(step)
+            raise ProgressError(f"could not undo: {exc.strerror}", path=str(self.log_path)) from None
+        self.log_end = step.offset
+        if step.previous is None:
+            self.states.pop(step.card, None)
+        else:
+            self.states[step.card] = step.previous
+        return step.card
+
+    def set_exam(self, day: dt.date | None) -> None:
+        self._append({"event": "exam", "date": day.isoformat() if day else None})
+        self.exam = day
+        self.save()
+
+    def save(self) -> None:
+        """Fold the log into a new snapshot, keeping rotating backups of the old one."""
+        if not self.writable:
+            return
+        data = encode_snapshot(self.states, self.exam, self.log_end)
+        try:
+            self._rotate_backups()
+            atomic_write(self.path, data)
+        except OSError as exc:
+            raise ProgressError(f"could not write the progress snapshot: {exc.strerror}. Your "
+                                "answers are safe in the review log and will be folded in next "
+                                "time", path=str(self.path)) from None
+        self.snapshot_offset = self.log_end
+        self._undo.clear()
+        self._dirty = False
+
+    def _rotate_backups(self) -> None:
+        if not self.path.exists():
+            return
+        current = self.path.read_bytes()
+        for number in range(BACKUPS - 1, 0, -1):
+            older = backup_path(self.path, number)
+            if older.exists():
+                os.replace(older, backup_path(self.path, number + 1))
+        atomic_write(backup_path(self.path, 1), current)
+
+    def close(self) -> None:
+        if self._dirty:
+            self.save()
+        if self._log_fd is not None:
+            os.close(self._log_fd)
+            self._log_fd = None
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)  # closing releases the flock
+            self._lock_fd = None
+
+    def __enter__(self) -> Progress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            self.close()
+        except ProgressError:
+            if exc[0] is None:
+                raise
+
+
+# ---------------------------------------------------------------- opening
+
+
+def _check_location(path: Path, explicit: bool, writable: bool) -> None:
+    if path.is_dir():
+        raise ProgressError("the progress path is a folder, not a file", path=str(path),
+                            hint="pass a file path such as progress.json")
+    if not path.parent.is_dir():
+        if explicit or not writable:
+            raise ProgressError(f"folder {path.parent} does not exist", path=str(path),
+                                hint="create the folder first, or choose another --progress path")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ProgressError(f"cannot create folder {path.parent}: {exc.strerror}",
+                                path=str(path)) from None
+    if writable:
+        try:
+            fd, probe = tempfile.mkstemp(prefix=".crmrev-probe-", dir=path.parent)
+            os.close(fd)
+            os.unlink(probe)
+        except OSError as exc:
+            raise ProgressError(f"cannot write in folder {path.parent}: {exc.strerror}",
+                                path=str(path), hint="fix the folder's permissions or choose "
+                                "another --progress path") from None
+
+
+def _acquire_lock(progress: Progress) -> None:
+    import fcntl
+
+    lock_path = lock_path_for(progress.path)
+    try:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise ProgressError(f"cannot create the lock file: {exc.strerror}",
+                            path=str(lock_path)) from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        raise ProgressInUse("progress is in use by another crmrev session", path=str(progress.path),
+                            hint="finish or quit the other session first; read-only commands "
+                            "such as `crmrev due` still work") from None
+    progress._lock_fd = fd
+
+
+def _load_snapshot(progress: Progress) -> tuple[dict | None, bool]:
+    """Returns (a valid snapshot doc or None, whether it came from a backup)."""
+    path = progress.path
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        data = None
+    except OSError as exc:
+        raise ProgressError(f"cannot read progress: {exc.strerror}", path=str(path)) from None
+    if data is not None:
+        try:
+            doc = decode_snapshot(data)
+            if doc["version"] > VERSION:
+                raise ProgressError(
+                    f"progress was written by a newer crmrev (format version {doc['version']}; "
+                    f"this one knows {VERSION}). It was left untouched", path=str(path),
+                    hint="upgrade crmrev: pip install --upgrade crmrev")
+            return doc, False
+        except ProgressError:
+            raise
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+            reason = str(exc) or type(exc).__name__
+            if not progress.writable:
+                progress.notices.append(f"{path} is damaged ({reason}); showing the newest backup. "
+                                        "The next review session will repair it")
+            else:
+                aside = _move_aside(path)
+                progress.notices.append(f"{path} was damaged ({reason}); the damaged file was "
+                                        f"kept as {aside.name}")
+    return _newest_backup(progress, after_damage=data is not None)
+
+
+def _move_aside(path: Path) -> Path:
+    stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
+    aside = path.with_name(f"{path.name}.corrupt-{stamp}")
+    counter = 1
+    while aside.exists():
+        counter += 1
+        aside = path.with_name(f"{path.name}.corrupt-{stamp}-{counter}")
+    os.replace(path, aside)
+    return aside
+
+
+def _newest_backup(progress: Progress, after_damage: bool) -> tuple[dict | None, bool]:
+    for number in range(1, BACKUPS + 1):
+        candidate = backup_path(progress.path, number)
+        try:
+            doc = decode_snapshot(candidate.read_bytes())
+            if doc["version"] > VERSION:
+                continue
+            _validate_v1(_migrate(doc))
+        except (OSError, ValueError, UnicodeDecodeError, KeyError, TypeError, RecursionError):
+            continue
+        progress.notices.append(f"restored progress from backup {candidate.name}; answers since "
+                                "then were replayed from the review log")
+        return doc, True
+    if after_damage:
+        progress.notices.append("no valid backup was found; progress was rebuilt from the review "
+                                "log alone")
+    return None, False
+
+
+def _migrate(doc: dict) -> dict:
+    while doc["version"] < VERSION:
+        doc = MIGRATIONS[doc["version"]](doc)
+    return doc
+
+
+def open_progress(path: Path, *, writable: bool, explicit: bool = True) -> Progress:
+    """Load progress. writable=True takes the one-writer lock for the life of the object and
+    repairs what it finds (damaged snapshot, unfinished log line, older version)."""
+    progress = Progress(path)
+    _check_location(path, explicit, writable)
+    progress.writable = writable
+    if writable:
+        _acquire_lock(progress)
+    try:
+        _load(progress)
+    except BaseException:
+        progress.writable = False
+        progress._dirty = False
+        progress.close()
+        raise
+    return progress
+
+
+def _load(progress: Progress) -> None:
+    doc, from_backup = _load_snapshot(progress)
+    migrated = False
+    if doc is not None and doc["version"] < VERSION:
+        if progress.writable:
+            atomic_write(progress.path.with_name(f"{progress.path.name}.v{doc['version']}.bak"),
+                         progress.path.read_bytes())
+            progress.notices.append(f"progress was upgraded from format version {doc['version']} "
+                                    f"to {VERSION}; the old file is kept as "
+                                    f"{progress.path.name}.v{doc['version']}.bak")
+        doc = _migrate(doc)
+        migrated = True
+    if doc is not None:
+        try:
+            progress.states, progress.exam, offset = _validate_v1(doc)
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ProgressError(f"progress could not be read: {exc}", path=str(progress.path)) from None
+    else:
+        offset = 0
+    log_size = progress.log_path.stat().st_size if progress.log_path.exists() else 0
+    if offset > log_size:
+        progress.notices.append("the review log is shorter than the snapshot expects; the snapshot "
+                                "was kept and the log continues from its current end")
+        offset = log_size
+        migrated = True
+    tail = read_log(progress.log_path, offset)
+    for entry in tail.entries:
+        change = apply_entry(progress.states, entry)
+        if change != "":
+            progress.exam = change  # type: ignore[assignment]
+    if tail.damaged:
+        progress.notices.append(f"{len(tail.damaged)} damaged line(s) in {progress.log_path.name} "
+                                "were skipped (they are still in the file)")
+    progress.snapshot_offset = offset
+    progress.log_end = tail.end
+    if progress.writable and (from_backup or migrated or tail.entries or doc is None
+                              and tail.end > 0):
+        progress._dirty = True
+        progress.save()

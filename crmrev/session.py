@@ -1,0 +1,93 @@
+"""One review session as a small state machine: what is shown, what a grade or an undo does.
+
+No terminal code here; ui.py drives it with keys or lines. Every grade goes through
+Progress.record, which is on disk before the next card is returned.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from crmrev.model import Review, ReviewKind
+from crmrev.progress import Progress
+from crmrev.queue import Item
+
+# A card graded below this comes back later in the same session (the SM-2 same-day rule).
+REPEAT_BELOW = 4
+
+
+@dataclass
+class _Step:
+    pending: deque[Item]
+    shown: int
+    review: Review
+
+
+@dataclass
+class Session:
+    pending: deque[Item]
+    progress: Progress
+    today: dt.date
+    now: Callable[[], dt.datetime]
+    cram: Callable[[set[str]], list[Item]] | None = None
+    reviews: list[Review] = field(default_factory=list)
+    _steps: list[_Step] = field(default_factory=list)
+    _cram_started: bool = False
+
+    @classmethod
+    def start(cls, queue: list[Item], progress: Progress, today: dt.date,
+              now: Callable[[], dt.datetime],
+              cram: Callable[[set[str]], list[Item]] | None = None) -> Session:
+        return cls(deque(queue), progress, today, now, cram)
+
+    @property
+    def current(self) -> Item | None:
+        if not self.pending and self.cram is not None and not self._cram_started:
+            self._cram_started = True
+            seen = {review.card for review in self.reviews}
+            self.pending.extend(self.cram(seen))
+        return self.pending[0] if self.pending else None
+
+    @property
+    def position(self) -> tuple[int, int]:
+        """(n, m) for "card n of m": answers so far + 1, answers so far + cards still to show."""
+        done = len(self.reviews)
+        return done + 1, done + len(self.pending)
+
+    @property
+    def cramming(self) -> bool:
+        return self._cram_started
+
+    def kind_for(self, item: Item) -> str:
+        if self._cram_started:
+            return ReviewKind.CRAM
+        state = self.progress.states.get(item.card.id)
+        if state is not None and state.last_review == self.today:
+            return ReviewKind.REPEAT  # only the first grade of the day moves the schedule
+        return ReviewKind.FIRST
+
+    def grade(self, quality: int) -> Review:
+        item = self.current
+        if item is None:
+            raise RuntimeError("no card to grade")
+        review = Review(card=item.card.id, at=self.now().isoformat(timespec="seconds"),
+                        day=self.today, grade=quality, kind=self.kind_for(item))
+        self.progress.record(review)
+        self._steps.append(_Step(deque(self.pending), len(self.reviews), review))
+        self.pending.popleft()
+        if quality < REPEAT_BELOW and review.kind != ReviewKind.CRAM:
+            self.pending.append(item)
+        self.reviews.append(review)
+        return review
+
+    def undo(self) -> Review | None:
+        if not self._steps:
+            return None
+        step = self._steps.pop()
+        self.progress.undo()
+        self.pending = step.pending
+        del self.reviews[step.shown:]
+        return step.review
