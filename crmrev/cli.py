@@ -187,12 +187,11 @@ def review(
     import signal
     import time
 
-    from crmrev import clock
+    from crmrev import clock, ui
     from crmrev.errors import UsageError
     from crmrev.queue import build_queue, cram_queue, new_allowed, select_cards
     from crmrev.session import Session
     from crmrev.stats import session_summary
-    from crmrev import ui
 
     today = clock.today()
     all_decks = _load_decks(decks)

@@ -181,7 +181,7 @@ def read_log(path: Path, start: int = 0) -> LogRead:
     return LogRead(entries, start + complete, damaged)
 
 
-def apply_entry(states: dict[str, CardState], entry: dict) -> dt.date | None | str:
+def apply_entry(states: dict[str, CardState], entry: dict) -> dt.date | str | None:
     """Replay one log entry into states. Returns a new exam date, None to clear, or '' if no change."""
     if entry.get("event") == "exam":
         return dt.date.fromisoformat(entry["date"]) if entry.get("date") else None
@@ -509,7 +509,7 @@ def _load(progress: Progress) -> None:
                                 "were skipped (they are still in the file)")
     progress.snapshot_offset = offset
     progress.log_end = tail.end
-    if progress.writable and (from_backup or migrated or tail.entries or doc is None
-                              and tail.end > 0):
+    if progress.writable and (from_backup or migrated or tail.entries or (doc is None
+                              and tail.end > 0)):
         progress._dirty = True
         progress.save()

@@ -59,9 +59,7 @@ def sentence(text: str) -> str:
     if not text:
         return text
     text = text[0].upper() + text[1:]
-    if text[-1] not in ".!?…)\"”’'":
-        text += "."
-    elif text[-1] == ")" and not text.endswith(".)"):
+    if text[-1] not in ".!?…)\"”’'" or (text[-1] == ")" and not text.endswith(".)")):
         text += "."
     return text
 

@@ -14,7 +14,6 @@ from contextlib import contextmanager
 
 from rich.console import Console, Group
 from rich.panel import Panel
-from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 
@@ -67,6 +66,14 @@ def cbreak(fd: int) -> Iterator[Keys]:
         termios.tcsetattr(fd, termios.TCSADRAIN, saved)
 
 
+def progress_bar(done: int, total: int, width: int = 40) -> Text:
+    # Rich's ProgressBar swallows the next line when it sits in a Group, so draw a plain one.
+    total = max(total, 1)
+    filled = round(width * done / total)
+    return Text.assemble(("━" * filled, "green"), ("━" * (width - filled), "grey37"),
+                         f" {done}/{total} done")
+
+
 def _card_view(session: Session, revealed: bool, message: str) -> Group:
     item = session.current
     assert item is not None
@@ -77,7 +84,7 @@ def _card_view(session: Session, revealed: bool, message: str) -> Group:
     label = f"card {number} of {total}" + (" · cram" if session.cramming else "")
     header.add_row(Text.assemble(safe(item.deck.title, "bold"), ("  " + item.card.type, "dim")),
                    Text(label))
-    parts: list = [header, ProgressBar(total=max(total, 1), completed=number - 1),
+    parts: list = [header, progress_bar(number - 1, total),
                    Panel(safe(item.card.front), title=Text("Question"), title_align="left",
                          padding=(1, 2))]
     if revealed:

@@ -105,7 +105,7 @@ def test_misspelt_heading_is_suggested():
 
 
 def test_missing_section_warns():
-    text = CLEAN.split("Examiner Marking Points")[0]
+    text = CLEAN.split("Examiner Marking Points", maxsplit=1)[0]
     topic = parse(text)
     assert [(w.code, "Examiner Marking Points" in w.message) for w in topic.warnings] == [("S004", True)]
 

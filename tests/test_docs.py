@@ -1,0 +1,53 @@
+"""Every command has help text and is documented in the README (the sqlite-utils rule)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from crmrev import __version__
+from crmrev.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+COMMANDS = sorted(command.name or command.callback.__name__ for command in app.registered_commands)
+
+
+def test_there_are_commands():
+    assert {"build", "review", "due"} <= set(COMMANDS)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_command_has_help_and_readme_section(invoke, command):
+    result = invoke(command, "--help")
+    assert result.exit_code == 0
+    assert "Usage" in result.output
+    callback = next(c.callback for c in app.registered_commands if (c.name or c.callback.__name__) == command)
+    assert callback.__doc__ and len(callback.__doc__.strip()) > 20
+    assert f"### `crmrev {command}`" in README
+    assert re.search(rf"\| `crmrev {command}\b", README)
+
+
+def test_python_dash_m_and_version():
+    result = subprocess.run([sys.executable, "-m", "crmrev", "--version"], capture_output=True, text=True,
+                            cwd=ROOT, timeout=60)
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"crmrev {__version__}"
+
+
+def test_quick_start_has_exactly_two_commands_and_ci_runs_the_second():
+    section = README.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    commands = re.findall(r"```sh\n(.+?)\n```", section, re.S)
+    assert len(commands) == 2
+    assert "crmrev review" in commands[0]
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert commands[1] in ci
+
+
+def test_no_args_shows_help(invoke):
+    result = invoke()
+    assert "Usage" in result.output

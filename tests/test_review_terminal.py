@@ -1,0 +1,109 @@
+"""The review loop in a real pseudo-terminal, pressing single keys as a person would."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import pexpect
+import pytest
+
+from crmrev.progress import log_path_for, open_progress
+from tests.helpers import env_for
+
+
+def spawn(progress, *args, today="2026-03-02", **extra):
+    child = pexpect.spawn(sys.executable, ["-m", "crmrev", "review", *args],
+                          env=env_for(progress, today, TERM="xterm-256color", **extra),
+                          encoding="utf-8", dimensions=(40, 100), timeout=20)
+    return child
+
+
+def entries(progress):
+    path = log_path_for(progress)
+    return [json.loads(l) for l in path.read_text().splitlines()] if path.exists() else []
+
+
+def test_keys_reveal_grade_undo_and_quit(tmp_path):
+    progress = tmp_path / "progress.json"
+    child = spawn(progress, "--limit", "3")
+    child.expect("card 1 of 3")
+    child.expect("Question")
+    child.expect("0 blackout")  # the legend is on screen before the answer is revealed
+    child.send("4")             # grading before revealing is refused
+    child.expect("Reveal the answer first")
+    child.send(" ")
+    child.expect("Answer")
+    child.expect("5 perfect")
+    child.send("5")
+    child.expect("card 2 of 3")
+    child.expect("Saved: grade 5")  # the confirmation shows under the next card
+    child.send("\r")            # enter reveals too
+    child.expect("Answer")
+    child.send("2")             # below 4: the card comes back in this session
+    child.expect("card 3 of 4")
+    child.send("u")             # undo the 2
+    child.expect("card 2 of 3")
+    child.expect("Undid the last grade")
+    child.send(" ")
+    child.expect("Answer")
+    child.send("4")
+    child.expect("card 3 of 3")
+    child.send("q")
+    child.expect("Session saved")
+    child.expect("Reviewed 2 answers on 2 cards")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert [e["grade"] for e in entries(progress)] == [5, 4]
+    with open_progress(progress, writable=False) as store:
+        assert sorted(s.easiness for s in store.states.values()) == [2.5, 2.6]
+
+
+def test_finishing_the_queue_shows_the_summary(tmp_path):
+    progress = tmp_path / "progress.json"
+    child = spawn(progress, "--limit", "1")
+    child.expect("card 1 of 1")
+    child.send(" ")
+    child.expect("Answer")
+    child.send("5")
+    child.expect("Session complete")
+    child.expect("Due tomorrow: 1")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+
+def test_ctrl_c_mid_card_saves_answers_and_exits_130(tmp_path):
+    progress = tmp_path / "progress.json"
+    child = spawn(progress, "--limit", "5")
+    child.expect("card 1 of 5")
+    child.send(" ")
+    child.expect("Answer")
+    child.send("5")
+    child.expect("card 2 of 5")
+    child.sendintr()
+    child.expect("Interrupted: 1 answers saved")
+    child.expect(pexpect.EOF)
+    output = child.before or ""
+    child.close()
+    assert child.exitstatus == 130
+    assert "Traceback" not in output
+    assert len(entries(progress)) == 1
+
+
+@pytest.mark.parametrize("term_env", [{"TERM": "dumb"}, {"NO_COLOR": "1"}])
+def test_plain_terminals_work(tmp_path, term_env):
+    progress = tmp_path / "progress.json"
+    child = pexpect.spawn(sys.executable, ["-m", "crmrev", "review", "--limit", "1"],
+                          env=env_for(progress, "2026-03-02", **term_env), encoding="utf-8",
+                          dimensions=(40, 100), timeout=20)
+    child.expect("card 1 of 1")
+    child.send(" ")
+    child.expect("Answer")
+    child.send("4")
+    child.expect("Session complete")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert len(entries(progress)) == 1
