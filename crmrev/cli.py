@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -267,6 +268,47 @@ def due(
     from crmrev import ui
 
     ui.make_console().print(ui.due_table(data))
+
+
+class OutputFormat(StrEnum):
+    text = "text"
+    json = "json"
+    github = "github"
+
+
+@app.command()
+def check(
+    decks_dir: Annotated[Path | None, typer.Argument(
+        help="Folder of decks [default: the decks crmrev would review].", show_default=False)] = None,
+    seeds: Annotated[Path | None, typer.Option("--seeds", help="Check decks are up to date with "
+                                               "these seeds [default: seeds/ if it exists].",
+                                               show_default=False)] = None,
+    progress: Annotated[Path | None, typer.Option("--progress", help="Also report cards in this "
+                                                  "progress file that no deck has any more.",
+                                                  show_default=False)] = None,
+    output_format: Annotated[OutputFormat, typer.Option("--format", help="text, json, or github "
+                                                        "(workflow commands).")] = OutputFormat.text,
+    strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
+) -> None:
+    """Check decks for errors, as CI does: YAML safety, schema, content, ids and freshness.
+
+    Exit 0 when no errors (warnings allowed unless --strict), 1 when problems were found, 2 for bad
+    usage or nothing to check.
+    """
+    from crmrev.check import github_line, run_check, text_lines
+
+    seeds_dir = seeds if seeds is not None else (Path("seeds") if Path("seeds").is_dir() else None)
+    report = run_check(_decks_dir(decks_dir), seeds_dir, progress)
+    if output_format == OutputFormat.json:
+        _print_json([problem.to_dict() for problem in report.sorted()])
+    elif output_format == OutputFormat.github:
+        for problem in report.sorted():
+            typer.echo(github_line(problem))
+    else:
+        for line in text_lines(report):
+            typer.echo(line)
+    if report.errors or (strict and report.warnings):
+        raise typer.Exit(1)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -168,8 +168,8 @@ def read_document(path: Path, display: str | None = None) -> yamlsafe.Document:
     try:
         size = path.stat().st_size
         if size > yamlsafe.MAX_BYTES:
-            raise DeckError(f"file is {size:,} bytes, over the {yamlsafe.MAX_BYTES:,}-byte limit "
-                            "[D006]", path=name, hint="split it into smaller decks")
+            raise DeckError(f"file is {size:,} bytes, over the {yamlsafe.MAX_BYTES:,}-byte limit",
+                            path=name, hint="split it into smaller decks", code="D006")
         data = path.read_bytes()
     except OSError as exc:
         raise DeckError(f"cannot read deck: {exc.strerror}", path=name) from None
@@ -184,8 +184,8 @@ def load_deck(path: Path, display: str | None = None) -> Deck:
     if errors:
         first = errors[0]
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        raise DeckError(f"{first.message} [{first.code}]{more}", path=name, line=first.line,
-                        column=first.column, hint=f"run `crmrev check {Path(name).parent}` for "
+        raise DeckError(f"{first.message}{more}", path=name, line=first.line, column=first.column,
+                        code=first.code, hint=f"run `crmrev check {Path(name).parent}` for "
                         "every problem")
     assert deck is not None
     return deck
@@ -225,7 +225,7 @@ def load_decks(directory: Path) -> list[Deck]:
     clashes = cross_deck_problems(decks, {})
     if clashes:
         first = clashes[0]
-        raise DeckError(f"{first.message} [{first.code}]", path=first.path,
+        raise DeckError(first.message, path=first.path, line=first.line, code=first.code,
                         hint=f"run `crmrev check {directory}` for every problem")
     return decks
 

@@ -12,8 +12,9 @@ class CrmrevError(Exception):
     exit_code = 1
 
     def __init__(self, message: str, *, path: str | None = None, line: int | None = None,
-                 column: int | None = None, hint: str | None = None) -> None:
+                 column: int | None = None, hint: str | None = None, code: str | None = None) -> None:
         self.message = message
+        self.code = code
         self.path = path
         self.line = line
         self.column = column
@@ -33,6 +34,8 @@ class CrmrevError(Exception):
     def render(self) -> str:
         where = self.location()
         text = f"{where}: {self.message}" if where else self.message
+        if self.code:
+            text += f" [{self.code}]"
         if self.hint:
             text += f"\n  hint: {self.hint}"
         return text

@@ -30,6 +30,7 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _CORE_TAGS = {f"tag:yaml.org,2002:{name}" for name in
               ("str", "int", "float", "bool", "null", "timestamp", "map", "seq", "merge", "value",
                "yaml")}
+_STR_TAG = "tag:yaml.org,2002:str"
 _QUOTED = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\n]|\'\')*\'')
 _FLOW = re.compile(r"[\[\]{}]")
 _BLOCK_PREFIX = re.compile(r"^(?:[ \t]|[-?:](?=[ \t]))*", re.MULTILINE)
@@ -59,13 +60,13 @@ class Document:
 def decode(data: bytes, path: str) -> str:
     if len(data) > MAX_BYTES:
         raise DeckError(f"file is {len(data):,} bytes, over the {MAX_BYTES:,}-byte limit",
-                        path=path, hint="split it into smaller decks")
+                        path=path, hint="split it into smaller decks", code="D006")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise DeckError(f"not valid UTF-8 (byte 0x{data[exc.start]:02x}) [D007]", path=path,
-                        line=line, hint="re-save the file as UTF-8") from None
+        raise DeckError(f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})",
+                        path=path, line=line, hint="re-save the file as UTF-8", code="D007") from None
 
 
 def _nesting(text: str) -> tuple[int, int]:
@@ -113,6 +114,12 @@ class _Walker:
                          "plain text")
             return None
         if isinstance(node, yaml.ScalarNode):
+            if not node.style and node.tag != _STR_TAG and node.value:
+                mark = node.start_mark
+                self.doc.problems.append(Problem(
+                    self.path, mark.line + 1, mark.column + 1, Severity.WARNING, "D018",
+                    f"{node.value!r} is read as text here, but other YAML tools read it as a "
+                    f"{node.tag.rsplit(':', 1)[-1]}; quote it"))
             return node.value
         if isinstance(node, yaml.SequenceNode):
             items = []
@@ -177,8 +184,8 @@ def load_mapping(data: bytes, path: str) -> dict:
     doc = parse(decode(data, path), path, with_marks=False)
     if doc.errors:
         first = doc.errors[0]
-        raise DeckError(f"{first.message} [{first.code}]", path=path, line=first.line,
-                        column=first.column)
+        raise DeckError(first.message, path=path, line=first.line, column=first.column,
+                        code=first.code)
     if not isinstance(doc.data, dict):
         raise DeckError("the top level must be a mapping", path=path, line=1)
     return doc.data
