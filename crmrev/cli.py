@@ -270,6 +270,28 @@ def due(
     ui.make_console().print(ui.due_table(data))
 
 
+@app.command()
+def stats(
+    decks: DecksOption = None,
+    progress: ProgressOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show progress: overview, retention, streak, forecast, heatmap, mastery and hardest cards."""
+    from crmrev import clock
+    from crmrev.stats import compute
+
+    today = clock.today()
+    all_decks = _load_decks(decks)
+    store = _open_progress(progress, writable=False)
+    data = compute(all_decks, store.states, list(store.iter_reviews()), today, store.exam)
+    if as_json:
+        _print_json(data)
+        return
+    from crmrev import ui
+
+    ui.make_console().print(ui.stats_view(data))
+
+
 class OutputFormat(StrEnum):
     text = "text"
     json = "json"

@@ -10,18 +10,33 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from crmrev.exam import effective_due
+from crmrev.exam import effective_due, recall_on
 from crmrev.model import CardState, Deck, Review, ReviewKind
 from crmrev.queue import DEFAULT_NEW_PER_DAY
 
 MATURE_DAYS = 21
 PASS = 3
+RETENTION_DAYS = 30
+FORECAST_DAYS = 14
+HEATMAP_WEEKS = 12
+HARDEST = 5
 
 
-def _due_dates(decks: Sequence[Deck], states: dict[str, CardState],
-               exam: dt.date | None) -> dict[str, dt.date]:
+def deck_cards(decks: Sequence[Deck]) -> dict[str, Deck]:
+    return {card.id: deck for deck in decks for card in deck.cards}
+
+
+def due_dates(decks: Sequence[Deck], states: dict[str, CardState],
+              exam: dt.date | None) -> dict[str, dt.date]:
+    """The date each seen card is due, after the exam cap."""
     return {card.id: effective_due(card.id, states[card.id], exam)
             for deck in decks for card in deck.cards if card.id in states}
+
+
+def due_by(dates: dict[str, dt.date], states: dict[str, CardState], day: dt.date) -> int:
+    """Cards due on or before `day` that have not been answered on `day`."""
+    return sum(1 for card_id, when in dates.items()
+               if when <= day and states[card_id].last_review != day)
 
 
 def due_summary(decks: Sequence[Deck], states: dict[str, CardState], today: dt.date,
@@ -31,23 +46,14 @@ def due_summary(decks: Sequence[Deck], states: dict[str, CardState], today: dt.d
     rows = []
     for deck in decks:
         unseen = sum(1 for card in deck.cards if card.id not in states)
-        due = sum(1 for card in deck.cards if card.id in states
-                  and effective_due(card.id, states[card.id], exam) <= today)
+        due = due_by(due_dates([deck], states, exam), states, today)
         new_today = min(unseen, allowance)
         allowance -= new_today
         rows.append({"id": deck.id, "title": deck.title, "due_today": due, "new_today": new_today,
                      "unseen": unseen, "total": len(deck.cards)})
-    totals = {key: sum(row[key] for row in rows) for key in ("due_today", "new_today", "unseen", "total")}
+    keys = ("due_today", "new_today", "unseen", "total")
+    totals = {key: sum(row[key] for row in rows) for key in keys}
     return {"today": today.isoformat(), **totals, "decks": rows}
-
-
-def next_due(decks: Sequence[Deck], states: dict[str, CardState], today: dt.date,
-             exam: dt.date | None = None) -> tuple[int, dt.date | None]:
-    """(cards due by tomorrow, the earliest due date of any seen card)."""
-    dates = _due_dates(decks, states, exam)
-    tomorrow = today + dt.timedelta(days=1)
-    due_tomorrow = sum(1 for when in dates.values() if when <= tomorrow)
-    return due_tomorrow, min(dates.values(), default=None)
 
 
 def session_summary(reviews: Sequence[Review], seconds: float, decks: Sequence[Deck],
@@ -55,20 +61,116 @@ def session_summary(reviews: Sequence[Review], seconds: float, decks: Sequence[D
                     exam: dt.date | None = None) -> dict:
     graded = len(reviews)
     correct = sum(1 for review in reviews if review.grade >= PASS)
-    due_tomorrow, earliest = next_due(decks, states, today, exam)
+    dates = due_dates(decks, states, exam)
     return {
         "answers": graded,
         "cards": len({review.card for review in reviews}),
         "correct": correct / graded if graded else None,
         "seconds": round(seconds),
-        "due_tomorrow": due_tomorrow,
-        "next_due": earliest.isoformat() if earliest else None,
+        "due_tomorrow": due_by(dates, states, today + dt.timedelta(days=1)),
+        "next_due": min(dates.values()).isoformat() if dates else None,
     }
 
 
-def first_of_day(reviews: Iterable[Review]) -> list[Review]:
-    return [review for review in reviews if review.kind == ReviewKind.FIRST]
+# ---------------------------------------------------------------- history
 
 
-def review_counts_by_day(reviews: Iterable[Review]) -> Counter[dt.date]:
-    return Counter(review.day for review in reviews)
+def retention(reviews: Iterable[Review], today: dt.date, days: int = RETENTION_DAYS) -> float | None:
+    """Share of first-of-day answers, in the last `days` days (today included), on cards seen on
+    an earlier day, that were graded 3 or more. None when there are none."""
+    start = today - dt.timedelta(days=days - 1)
+    seen: set[str] = set()
+    passed = total = 0
+    for review in reviews:
+        if review.kind == ReviewKind.FIRST:
+            if review.card in seen and start <= review.day <= today:
+                total += 1
+                passed += review.grade >= PASS
+            seen.add(review.card)
+    return passed / total if total else None
+
+
+def streaks(days_with_reviews: set[dt.date], today: dt.date) -> tuple[int, int]:
+    """(current, longest). The current streak ends today, or yesterday if today has none yet."""
+    end = today if today in days_with_reviews else today - dt.timedelta(days=1)
+    current = 0
+    while end - dt.timedelta(days=current) in days_with_reviews:
+        current += 1
+    longest = run = 0
+    previous: dt.date | None = None
+    for day in sorted(days_with_reviews):
+        run = run + 1 if previous is not None and (day - previous).days == 1 else 1
+        longest = max(longest, run)
+        previous = day
+    return current, longest
+
+
+def forecast(dates: dict[str, dt.date], today: dt.date, days: int = FORECAST_DAYS) -> list[dict]:
+    counts = Counter(dates.values())
+    return [{"date": (today + dt.timedelta(days=n)).isoformat(),
+             "due": counts.get(today + dt.timedelta(days=n), 0)} for n in range(1, days + 1)]
+
+
+def heatmap(per_day: Counter[dt.date], today: dt.date, weeks: int = HEATMAP_WEEKS) -> list[dict]:
+    """Reviews per day for whole weeks (Monday to Sunday) ending with the week holding today."""
+    last_monday = today - dt.timedelta(days=today.weekday())
+    first = last_monday - dt.timedelta(weeks=weeks - 1)
+    return [{"date": (first + dt.timedelta(days=n)).isoformat(),
+             "reviews": per_day.get(first + dt.timedelta(days=n), 0)}
+            for n in range(weeks * 7) if first + dt.timedelta(days=n) <= today]
+
+
+def readiness(decks: Sequence[Deck], states: dict[str, CardState], exam: dt.date,
+              today: dt.date) -> dict:
+    """Predicted share of cards recalled on exam day; unseen cards count as 0."""
+    def share(cards) -> float | None:
+        values = [recall_on(states.get(card.id), exam) for card in cards]
+        return round(sum(values) / len(values), 4) if values else None
+
+    return {
+        "date": exam.isoformat(),
+        "days_left": (exam - today).days,
+        "readiness": share([card for deck in decks for card in deck.cards]),
+        "decks": [{"id": deck.id, "readiness": share(deck.cards)} for deck in decks],
+    }
+
+
+def compute(decks: Sequence[Deck], states: dict[str, CardState], reviews: Sequence[Review],
+            today: dt.date, exam: dt.date | None = None) -> dict:
+    """Everything `crmrev stats` shows, as plain data (the --json output)."""
+    owner = deck_cards(decks)
+    deck_states = {card_id: state for card_id, state in states.items() if card_id in owner}
+    dates = due_dates(decks, states, exam)
+    per_day = Counter(review.day for review in reviews)
+    current, longest = streaks(set(per_day), today)
+    fronts = {card.id: card.front for deck in decks for card in deck.cards}
+    hardest = sorted(deck_states.items(), key=lambda item: (-item[1].lapses, item[1].easiness, item[0]))
+    deck_rows = []
+    for deck in decks:
+        seen = [states[c.id] for c in deck.cards if c.id in states]
+        deck_rows.append({"id": deck.id, "title": deck.title, "cards": len(deck.cards),
+                          "seen": len(seen),
+                          "mature": sum(1 for s in seen if s.interval >= MATURE_DAYS)})
+    return {
+        "today": today.isoformat(),
+        "reviews_total": len(reviews),
+        "cards_total": len(owner),
+        "cards_seen": len(deck_states),
+        "cards_mature": sum(1 for s in deck_states.values() if s.interval >= MATURE_DAYS),
+        "due_today": due_by(dates, states, today),
+        "retention": retention(reviews, today),
+        "streak_days": current,
+        "streak_longest": longest,
+        "forecast": forecast(dates, today),
+        "heatmap": heatmap(per_day, today),
+        "decks": deck_rows,
+        "deck_easiness": {deck.id: _mean([states[c.id].easiness for c in deck.cards if c.id in states])
+                     for deck in decks},
+        "hardest": [{"id": card_id, "front": fronts[card_id], "lapses": state.lapses,
+                     "easiness": state.easiness} for card_id, state in hardest[:HARDEST]],
+        "exam": readiness(decks, states, exam, today) if exam else None,
+    }
+
+
+def _mean(values: list[float]) -> float | None:
+    return round(sum(values) / len(values), 2) if values else None

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from rich import box
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
@@ -203,3 +204,128 @@ def due_table(data: dict) -> Table:
     table.add_row(Text("All decks", style="bold"), "", str(data["due_today"]),
                   str(data["new_today"]), str(data["unseen"]), str(data["total"]))
     return table
+
+
+# ---------------------------------------------------------------- stats
+
+_HEAT = [" ·", "░░", "▒▒", "▓▓", "██"]
+_HEAT_STYLE = ["grey37", "green4", "green3", "green1", "bold bright_green"]
+
+
+def _percent(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0%}"
+
+
+def _overview(data: dict) -> Table:
+    table = Table.grid(padding=(0, 3))
+    for _ in range(4):
+        table.add_column()
+    table.add_row(Text("Cards", style="bold"), str(data["cards_total"]),
+                  Text("Due today", style="bold"), str(data["due_today"]))
+    table.add_row(Text("Seen", style="bold"), str(data["cards_seen"]),
+                  Text("Reviews", style="bold"), str(data["reviews_total"]))
+    table.add_row(Text("Mature (21d+)", style="bold"), str(data["cards_mature"]),
+                  Text("Retention (30d)", style="bold"), _percent(data["retention"]))
+    table.add_row(Text("Streak", style="bold"), f"{data['streak_days']} days",
+                  Text("Longest streak", style="bold"), f"{data['streak_longest']} days")
+    return table
+
+
+def _forecast(data: dict, width: int = 44) -> Table:
+    import datetime as dt
+
+    table = Table.grid(padding=(0, 1))
+    table.add_column(justify="right")
+    table.add_column()
+    table.add_column(justify="right")
+    peak = max((row["due"] for row in data["forecast"]), default=0) or 1
+    for row in data["forecast"]:
+        day = dt.date.fromisoformat(row["date"])
+        bar = "█" * round(width * row["due"] / peak) if row["due"] else "·"
+        table.add_row(day.strftime("%a %d %b"), Text(bar, style="cyan"), str(row["due"]))
+    return table
+
+
+def _heatmap(data: dict) -> Text:
+    """Weeks as columns, weekdays as rows, like Anki's and GitHub's calendars. The glyphs carry the
+    levels, so the chart still reads with NO_COLOR or TERM=dumb."""
+    import datetime as dt
+
+    cells = data["heatmap"]
+    if not cells:
+        return Text("No reviews yet.")
+    peak = max(c["reviews"] for c in cells)
+    first = dt.date.fromisoformat(cells[0]["date"])
+    weeks = (len(cells) + 6) // 7
+    header = [" "] * (5 + 3 * weeks)
+    for week in range(0, weeks, 4):
+        label = (first + dt.timedelta(weeks=week)).strftime("%b %d")
+        header[5 + 3 * week: 5 + 3 * week + len(label)] = list(label)
+    out = Text("".join(header).rstrip() + "\n", style="dim")
+    for weekday, name in enumerate(["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]):
+        out.append(f"{name}  ", style="dim")
+        for week in range(weeks):
+            index = week * 7 + weekday
+            if index < len(cells):
+                count = cells[index]["reviews"]
+                level = 0 if count == 0 else min(4, 1 + (3 * count) // max(peak, 1))
+                out.append(_HEAT[level], style=_HEAT_STYLE[level])
+                out.append(" ")
+        out.append("\n")
+    legend = "  ".join(f"{_HEAT[i].strip()[:1] or '·'} {label}" for i, label in
+                       enumerate(["none", "few", "some", "many", "most"]))
+    out.append(f"{legend}    busiest day: {peak} reviews", style="dim")
+    return out
+
+
+def _mastery(data: dict) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("deck", overflow="fold", max_width=34)
+    for name in ("cards", "seen", "mature", "% mature", "avg EF"):
+        table.add_column(name, justify="right")
+    for row in data["decks"]:
+        share = row["mature"] / row["cards"] if row["cards"] else None
+        ease = data["deck_easiness"].get(row["id"])
+        table.add_row(safe(row["title"]), str(row["cards"]), str(row["seen"]), str(row["mature"]),
+                      _percent(share), "–" if ease is None else f"{ease:.2f}")
+    return table
+
+
+def _hardest(data: dict) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("card", overflow="ellipsis", no_wrap=True, max_width=58)
+    table.add_column("lapses", justify="right")
+    table.add_column("EF", justify="right")
+    for row in data["hardest"]:
+        table.add_row(safe(row["front"]), str(row["lapses"]), f"{row['easiness']:.2f}")
+    return table
+
+
+def _exam(data: dict) -> Table:
+    exam = data["exam"]
+    table = Table.grid(padding=(0, 3))
+    table.add_column()
+    table.add_column(justify="right")
+    table.add_row(Text(f"Exam on {exam['date']}", style="bold"), f"{exam['days_left']} days left")
+    table.add_row(Text("Predicted recall on exam day", style="bold"), _percent(exam["readiness"]))
+    titles = {row["id"]: row["title"] for row in data["decks"]}
+    for row in exam["decks"]:
+        table.add_row(safe("  " + titles.get(row["id"], row["id"])), _percent(row["readiness"]))
+    return table
+
+
+def stats_view(data: dict) -> Group:
+    def section(title: str, body) -> Panel:
+        return Panel(body, title=Text(title), title_align="left", border_style="cyan", width=80)
+
+    parts = [section(f"Overview · {data['today']}", _overview(data))]
+    if data.get("exam"):
+        parts.append(section("Exam readiness", _exam(data)))
+    parts += [
+        section("Forecast: cards due in the next 14 days", _forecast(data)),
+        section("Reviews per day, last 12 weeks", _heatmap(data)),
+        section("Mastery per deck", _mastery(data)),
+    ]
+    if data["hardest"]:
+        parts.append(section("Hardest cards", _hardest(data)))
+    return Group(*parts)

@@ -1,0 +1,153 @@
+"""`crmrev stats`: every JSON value pinned on constructed histories whose answers are known."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+
+import pytest
+
+from crmrev.model import Review
+from crmrev.progress import open_progress
+from tests.helpers import env_for
+
+DECK = """\
+id: tiny
+title: Tiny deck
+cards:
+- {id: a, type: concept, front: Card A?, back: Answer A.}
+- {id: b, type: concept, front: Card B?, back: Answer B.}
+- {id: c, type: concept, front: Card C?, back: Answer C.}
+- {id: d, type: concept, front: Card D?, back: Answer D.}
+"""
+
+# (day, card, grade, kind)
+HISTORY = [
+    ("2026-03-01", "a", 5, "first"), ("2026-03-01", "b", 2, "first"), ("2026-03-01", "b", 4, "repeat"),
+    ("2026-03-02", "a", 5, "first"), ("2026-03-02", "b", 3, "first"),
+    ("2026-03-03", "b", 1, "first"), ("2026-03-03", "c", 4, "first"),
+]
+
+
+@pytest.fixture
+def tiny(tmp_path, progress_path):
+    decks = tmp_path / "decks"
+    decks.mkdir()
+    (decks / "tiny.yaml").write_text(DECK)
+    record(progress_path, HISTORY)
+    return decks
+
+
+def record(progress_path, history):
+    with open_progress(progress_path, writable=True) as store:
+        for day, card, grade, kind in history:
+            store.record(Review(card=card, at=f"{day}T09:00:00", day=dt.date.fromisoformat(day),
+                                grade=grade, kind=kind))
+
+
+def stats_json(invoke, decks, today):
+    result = invoke("stats", "--json", "--decks", decks, env={"CRMREV_TODAY": today})
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_every_value_on_a_known_history(invoke, tiny):
+    data = stats_json(invoke, tiny, "2026-03-04")
+    assert data["reviews_total"] == 7          # same-day repeat included
+    assert data["cards_total"] == 4
+    assert data["cards_seen"] == 3
+    assert data["cards_mature"] == 0
+    assert data["due_today"] == 2              # b and c are due 03-04; a is due 03-08
+    assert data["retention"] == pytest.approx(2 / 3)  # a 5 ✓, b 3 ✓, b 1 ✗ (c was new)
+    assert data["streak_days"] == 3            # 01-03, ending yesterday: today has none yet
+    assert data["streak_longest"] == 3
+    assert data["forecast"] == [{"date": (dt.date(2026, 3, 5) + dt.timedelta(days=n)).isoformat(),
+                                 "due": 1 if n == 3 else 0} for n in range(14)]
+    assert data["decks"] == [{"id": "tiny", "title": "Tiny deck", "cards": 4, "seen": 3, "mature": 0}]
+    assert data["hardest"] == [
+        {"id": "b", "front": "Card B?", "lapses": 1, "easiness": 1.5},
+        {"id": "c", "front": "Card C?", "lapses": 0, "easiness": 2.5},
+        {"id": "a", "front": "Card A?", "lapses": 0, "easiness": 2.7},
+    ]
+    assert data["exam"] is None
+
+
+def test_due_today_excludes_cards_answered_today(invoke, tiny, progress_path):
+    record(progress_path, [("2026-03-04", "b", 5, "first")])
+    data = stats_json(invoke, tiny, "2026-03-04")
+    assert data["due_today"] == 1  # c only
+    assert data["streak_days"] == 4
+
+
+def test_streak_breaks_after_a_missed_day(invoke, tiny):
+    assert stats_json(invoke, tiny, "2026-03-05")["streak_days"] == 0
+    assert stats_json(invoke, tiny, "2026-03-05")["streak_longest"] == 3
+
+
+def test_retention_window_is_30_days_and_null_without_data(invoke, tiny):
+    assert stats_json(invoke, tiny, "2026-03-31")["retention"] == pytest.approx(2 / 3)  # 03-02 is day 30
+    assert stats_json(invoke, tiny, "2026-04-01")["retention"] == pytest.approx(0.0)    # only b's 1 on 03-03
+    assert stats_json(invoke, tiny, "2026-04-02")["retention"] is None
+
+
+def test_mature_means_interval_of_21_days(invoke, tiny, progress_path):
+    # a: intervals 1, 6 so far; 03-08 → 17 days; 03-25 → 48 days (mature)
+    record(progress_path, [("2026-03-08", "a", 5, "first"), ("2026-03-25", "a", 5, "first")])
+    data = stats_json(invoke, tiny, "2026-03-25")
+    assert data["cards_mature"] == 1
+    assert data["decks"][0]["mature"] == 1
+
+
+def test_empty_progress(invoke, tmp_path):
+    decks = tmp_path / "decks"
+    decks.mkdir()
+    (decks / "tiny.yaml").write_text(DECK)
+    data = stats_json(invoke, decks, "2026-03-04")
+    assert (data["reviews_total"], data["cards_seen"], data["retention"], data["streak_days"]) == (0, 0, None, 0)
+    assert data["hardest"] == []
+
+
+def test_heatmap_covers_twelve_weeks_to_today(invoke, tiny):
+    data = stats_json(invoke, tiny, "2026-03-04")  # a Wednesday
+    cells = data["heatmap"]
+    assert cells[0]["date"] == "2025-12-15"       # the Monday 11 weeks before this week's
+    assert cells[-1]["date"] == "2026-03-04"
+    assert {c["date"]: c["reviews"] for c in cells}["2026-03-01"] == 3
+
+
+def test_summary_and_stats_agree(invoke, progress_path):
+    result = invoke("review", "--new", "6", input="5\n4\n3\n4\n5\n2\n5\n", env={"CRMREV_TODAY": "2026-03-02"})
+    line = next(l for l in result.output.splitlines() if l.startswith("Due tomorrow: "))
+    due_tomorrow = int(line.split()[2])
+    tomorrow = json.loads(invoke("stats", "--json", env={"CRMREV_TODAY": "2026-03-03"}).stdout)
+    assert tomorrow["due_today"] == due_tomorrow == 6
+
+
+def test_human_view_shows_every_section(invoke, tiny):
+    result = invoke("stats", "--decks", tiny, env={"CRMREV_TODAY": "2026-03-04", "COLUMNS": "80"})
+    assert result.exit_code == 0
+    out = result.output
+    for needle in ["Overview · 2026-03-04", "Retention (30d)", "67%", "Streak", "3 days",
+                   "Forecast: cards due in the next 14 days", "Sun 08 Mar", "Reviews per day, last 12 weeks",
+                   "Mastery per deck", "Tiny deck", "Hardest cards", "Card B?"]:
+        assert needle in out, needle
+    assert max(len(line) for line in out.splitlines()) <= 80
+
+
+def test_no_color_and_dumb_terminal_emit_no_escapes(tmp_path, tiny, progress_path):
+    for extra in ({"NO_COLOR": "1"}, {"TERM": "dumb"}):
+        result = subprocess.run([sys.executable, "-m", "crmrev", "stats", "--decks", str(tiny)],
+                                capture_output=True, env=env_for(progress_path, "2026-03-04", **extra), timeout=60)
+        assert result.returncode == 0
+        assert b"\x1b" not in result.stdout
+        assert "Mastery per deck" in result.stdout.decode()
+
+
+def test_closed_pipe_is_clean(tiny, progress_path):
+    result = subprocess.run(f"{sys.executable} -m crmrev stats --decks {tiny} | head -1", shell=True,
+                            capture_output=True, text=True, env=env_for(progress_path, "2026-03-04"), timeout=60)
+    assert result.returncode == 0
+    assert "Overview" in result.stdout
+    assert result.stderr == ""
