@@ -215,8 +215,9 @@ def review(
                 crammer = lambda seen: cram_queue(cards, store.states, exam_day, seen)  # noqa: E731
             session = Session.start(queue, store, today, clock.now, crammer)
             if session.current is None:
-                _, next_day = _nothing_due(all_decks, store, today)
-                typer.echo(f"Nothing to review today. Next due card: {next_day or 'none yet'}.")
+                summary = session_summary([], 0, all_decks, store.states, today, store.exam)
+                typer.echo("Nothing to review today. Next due card: "
+                           f"{summary['next_due'] or 'none yet'}.")
                 return
             try:
                 if sys.stdin.isatty():
@@ -240,12 +241,6 @@ def review(
     finally:
         for sig, handler in handlers.items():
             signal.signal(sig, handler)
-
-
-def _nothing_due(all_decks, store, today):
-    from crmrev.stats import next_due
-
-    return next_due(all_decks, store.states, today, store.exam)
 
 
 @app.command()
