@@ -220,11 +220,12 @@ def review(
                            f"{summary['next_due'] or 'none yet'}.")
                 return
             try:
-                if sys.stdin.isatty():
+                if sys.stdin is not None and sys.stdin.isatty():
                     with ui.cbreak(sys.stdin.fileno()) as keys:
                         finished = ui.run_interactive(session, console, keys)
                 else:
-                    finished = ui.run_scripted(session, iter(sys.stdin.readline, ""))
+                    lines = iter(sys.stdin.readline, "") if sys.stdin is not None else iter(())
+                    finished = ui.run_scripted(session, lines)
             except (KeyboardInterrupt, _Interrupted) as exc:
                 code = EXIT_INTERRUPTED if isinstance(exc, KeyboardInterrupt) else 128 + exc.signum
                 store.close()
@@ -233,7 +234,7 @@ def review(
             store.save()
             summary = session_summary(session.reviews, time.monotonic() - started, all_decks,
                                       store.states, today, store.exam)
-        if sys.stdin.isatty():
+        if sys.stdin is not None and sys.stdin.isatty():
             ui.render_summary(console, summary, finished)
         else:
             for line in ui.summary_lines(summary):

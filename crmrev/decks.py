@@ -17,7 +17,7 @@ import yaml
 from crmrev import yamlsafe
 from crmrev.errors import DeckError, UsageError
 from crmrev.model import CARD_TYPES, Card, Deck, Problem, Severity
-from crmrev.text import first_unsafe
+from crmrev.text import first_unsafe, neutralise
 
 DECK_KEYS = {"id", "title", "cards"}
 DECK_OPTIONAL = {"source", "description"}
@@ -176,11 +176,24 @@ def read_document(path: Path, display: str | None = None) -> yamlsafe.Document:
     return yamlsafe.parse(yamlsafe.decode(data, name), name)
 
 
+# A control character in card text is an error for authors (`check`), but a learner's review still
+# works: the text is shown with the characters made visible (text.neutralise).
+_TOLERATED_ON_LOAD = {"D016"}
+
+
+def _neutralised(deck: Deck) -> Deck:
+    cards = tuple(Card(id=c.id, type=c.type, front=neutralise(c.front), back=neutralise(c.back),
+                       source=c.source and neutralise(c.source)) for c in deck.cards)
+    return Deck(id=deck.id, title=neutralise(deck.title), cards=cards, source=deck.source,
+                path=deck.path)
+
+
 def load_deck(path: Path, display: str | None = None) -> Deck:
     """Load one deck or raise DeckError at its first error (warnings are left to `check`)."""
     name = display or str(path)
     deck, problems = validate(read_document(path, name), name)
-    errors = [p for p in problems if p.severity == Severity.ERROR]
+    errors = [p for p in problems if p.severity == Severity.ERROR
+              and not (p.code in _TOLERATED_ON_LOAD and deck is not None)]
     if errors:
         first = errors[0]
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
@@ -188,6 +201,8 @@ def load_deck(path: Path, display: str | None = None) -> Deck:
                         code=first.code, hint=f"run `crmrev check {Path(name).parent}` for "
                         "every problem")
     assert deck is not None
+    if any(p.code in _TOLERATED_ON_LOAD for p in problems):
+        deck = _neutralised(deck)
     return deck
 
 

@@ -70,23 +70,26 @@ def decode(data: bytes, path: str) -> str:
 
 
 def _nesting(text: str) -> tuple[int, int]:
-    """A cheap upper bound on nesting depth, and the line where it is reached."""
-    deepest, where = 0, 1
+    """A cheap upper bound on nesting depth, and the line where it passes MAX_NESTING (or the
+    deepest line). Linear in the text, and stops as soon as the cap is passed."""
+    deepest, where = 0, 0
     for match in _BLOCK_PREFIX.finditer(text):
         width = match.end() - match.start()
         if width > deepest:
-            deepest, where = width, text.count("\n", 0, match.start()) + 1
-    block_depth = deepest // 2
-    unquoted = _QUOTED.sub(lambda m: " " * len(m.group()), text)
-    depth = 0
-    flow_deepest, flow_where = 0, 1
+            deepest, where = width, match.start()
+            if width // 2 > MAX_NESTING:
+                break
+    block = (deepest // 2, where)
+    unquoted = _QUOTED.sub(lambda m: " " * len(m.group()), text) if "[" in text or "{" in text else ""
+    depth, flow = 0, (0, 0)
     for match in _FLOW.finditer(unquoted):
         depth = depth + 1 if match.group() in "[{" else max(0, depth - 1)
-        if depth > flow_deepest:
-            flow_deepest, flow_where = depth, unquoted.count("\n", 0, match.start()) + 1
-    if flow_deepest > block_depth:
-        return flow_deepest, flow_where
-    return block_depth, where
+        if depth > flow[0]:
+            flow = (depth, match.start())
+            if depth > MAX_NESTING:
+                break
+    level, position = max(block, flow)
+    return level, text.count("\n", 0, position) + 1
 
 
 class _Walker:
@@ -167,6 +170,14 @@ def parse(text: str, path: str, *, with_marks: bool = True) -> Document:
         return Document(data=None, problems=[Problem(
             path, line, column, Severity.ERROR, "D001",
             f"YAML syntax error: {detail}; check indentation and quoting here")])
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        return Document(data=None, problems=[Problem(
+            path, line, column, Severity.ERROR, "D016",
+            f"control character U+{exc.character if isinstance(exc.character, int) else ord(exc.character):04X} "
+            "is not allowed in YAML; remove it (write it as an escape inside double quotes if you "
+            "really mean it)")])
     except (yaml.YAMLError, RecursionError, ValueError, MemoryError) as exc:
         return Document(data=None, problems=[Problem(
             path, 1, 1, Severity.ERROR, "D001", f"YAML could not be read: {type(exc).__name__}")])
