@@ -12,9 +12,6 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-import yaml
-
-from crmrev import yamlsafe
 from crmrev.errors import DeckError, UsageError
 from crmrev.model import CARD_TYPES, Card, Deck, Problem, Severity
 from crmrev.text import first_unsafe, neutralise
@@ -54,8 +51,14 @@ def deck_files(directory: Path) -> list[Path]:
     return files
 
 
+def _max_bytes() -> int:
+    from crmrev import yamlsafe
+
+    return yamlsafe.MAX_BYTES
+
+
 class _Validator:
-    def __init__(self, doc: yamlsafe.Document, path: str) -> None:
+    def __init__(self, doc, path: str) -> None:
         self.doc = doc
         self.path = path
         self.problems: list[Problem] = []
@@ -155,7 +158,7 @@ class _Validator:
                      "answer away")
 
 
-def validate(doc: yamlsafe.Document, path: str) -> tuple[Deck | None, list[Problem]]:
+def validate(doc, path: str) -> tuple[Deck | None, list[Problem]]:
     if doc.errors:
         return None, list(doc.problems)
     validator = _Validator(doc, path)
@@ -163,16 +166,18 @@ def validate(doc: yamlsafe.Document, path: str) -> tuple[Deck | None, list[Probl
     return deck, doc.problems + validator.problems
 
 
-def read_document(path: Path, display: str | None = None) -> yamlsafe.Document:
+def read_document(path: Path, display: str | None = None):
     name = display or str(path)
     try:
         size = path.stat().st_size
-        if size > yamlsafe.MAX_BYTES:
-            raise DeckError(f"file is {size:,} bytes, over the {yamlsafe.MAX_BYTES:,}-byte limit",
+        if size > _max_bytes():
+            raise DeckError(f"file is {size:,} bytes, over the {_max_bytes():,}-byte limit",
                             path=name, hint="split it into smaller decks", code="D006")
         data = path.read_bytes()
     except OSError as exc:
         raise DeckError(f"cannot read deck: {exc.strerror}", path=name) from None
+    from crmrev import yamlsafe
+
     return yamlsafe.parse(yamlsafe.decode(data, name), name)
 
 
@@ -206,7 +211,7 @@ def load_deck(path: Path, display: str | None = None) -> Deck:
     return deck
 
 
-def cross_deck_problems(decks: Iterable[Deck], docs: dict[str, yamlsafe.Document]) -> list[Problem]:
+def cross_deck_problems(decks: Iterable[Deck], docs: dict) -> list[Problem]:
     """Card ids unique across all decks; deck ids and titles unique."""
     problems: list[Problem] = []
     seen_cards: dict[str, str] = {}
@@ -234,9 +239,12 @@ def cross_deck_problems(decks: Iterable[Deck], docs: dict[str, yamlsafe.Document
 
 
 def load_decks(directory: Path) -> list[Deck]:
-    """Every deck in a folder, refusing a set whose ids clash (progress would be ambiguous)."""
+    """Every deck in a folder, refusing a set whose ids clash (progress would be ambiguous).
+    Decks unchanged since they last loaded cleanly come from the deck cache (deckcache.py)."""
+    from crmrev import deckcache
+
     files = deck_files(directory)
-    decks = [load_deck(path) for path in files]
+    decks = deckcache.load(directory, files, load_deck)
     clashes = cross_deck_problems(decks, {})
     if clashes:
         first = clashes[0]
@@ -248,16 +256,18 @@ def load_decks(directory: Path) -> list[Deck]:
 # ---------------------------------------------------------------- writing
 
 
-class _Dumper(yaml.SafeDumper):
-    pass
+def _dumper():
+    import yaml
 
+    class Dumper(yaml.SafeDumper):
+        pass
 
-def _represent_text(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
-    style = "|" if "\n" in value else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+    def represent_text(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+        style = "|" if "\n" in value else None
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
-
-_Dumper.add_representer(str, _represent_text)
+    Dumper.add_representer(str, represent_text)
+    return yaml, Dumper
 
 
 def dump_deck(deck: Deck, generated_from: str | None = None) -> str:
@@ -270,6 +280,7 @@ def dump_deck(deck: Deck, generated_from: str | None = None) -> str:
     if deck.source:
         data["source"] = deck.source
     data["cards"] = [card.to_dict() for card in deck.cards]
-    body = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1_000_000,
+    yaml, dumper = _dumper()
+    body = yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True, width=1_000_000,
                      default_flow_style=False)
     return header + body

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 
@@ -35,6 +34,8 @@ def atomic_write(path: Path, data: bytes) -> None:
     Temp file in the same directory, flush, fsync, os.replace, fsync the directory. On any error the
     temp file is removed and the old file is untouched; the OSError propagates for the caller to word.
     """
+    import tempfile
+
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     tmp = Path(tmp_name)
     try:

@@ -8,8 +8,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from crmrev.model import Bullet, Card, CardType, Deck, Topic
-from crmrev.seeds import split_concept
+from crmrev.model import Bullet, Card, CardType, Deck
+from crmrev.seeds import Topic, split_concept
 from crmrev.text import lower_first, normalise_space, sentence, slugify
 
 GAP = "______"

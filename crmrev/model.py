@@ -1,10 +1,13 @@
-"""Plain data: the types every other module passes around. Standard library only."""
+"""Plain data: the types every other module passes around. Standard library only.
+
+Immutable values are NamedTuples: every command imports this module and big decks make a hundred
+thousand of them, and tuples are the cheapest Python objects to define and to build."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
+from typing import NamedTuple
 
 
 class CardType(StrEnum):
@@ -44,8 +47,7 @@ class Severity(StrEnum):
     WARNING = "warning"
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(NamedTuple):
     """One finding about an input file, in the shape linters use."""
 
     path: str
@@ -63,28 +65,12 @@ class Problem:
         return f"{self.path}:{self.line}:{self.column}: {self.severity}: {self.message} [{self.code}]"
 
 
-@dataclass(frozen=True, slots=True)
-class Bullet:
+class Bullet(NamedTuple):
     text: str
     line: int
 
 
-@dataclass(slots=True)
-class Topic:
-    """What a seed file says, before any card is made from it."""
-
-    path: str
-    synopsis: str = ""
-    synopsis_line: int = 0
-    concepts: list[Bullet] = field(default_factory=list)
-    tips: list[Bullet] = field(default_factory=list)
-    misconceptions: list[Bullet] = field(default_factory=list)
-    marking_points: list[Bullet] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
-
-
-@dataclass(frozen=True, slots=True)
-class Card:
+class Card(NamedTuple):
     id: str
     type: str
     front: str
@@ -98,8 +84,7 @@ class Card:
         return data
 
 
-@dataclass(frozen=True, slots=True)
-class Deck:
+class Deck(NamedTuple):
     id: str
     title: str
     cards: tuple[Card, ...]
@@ -107,9 +92,11 @@ class Deck:
     path: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class CardState:
-    """SM-2 state of one card plus the bookkeeping stats and queues need."""
+class CardState(NamedTuple):
+    """SM-2 state of one card plus the bookkeeping stats and queues need.
+
+    A NamedTuple rather than a frozen dataclass: the scheduler makes one per answer and one per card
+    on every load, and a tuple is several times cheaper to build (see benchmarks/)."""
 
     repetitions: int
     interval: int
@@ -138,14 +125,14 @@ class CardState:
             return dt.date.fromisoformat(value) if value else None
 
         return cls(
-            repetitions=int(data["repetitions"]),
-            interval=int(data["interval"]),
-            easiness=float(data["easiness"]),
-            due=dt.date.fromisoformat(data["due"]),
-            last_review=day(data.get("last_review")),
-            first_seen=day(data.get("first_seen")),
-            lapses=int(data.get("lapses", 0)),
-            reviews=int(data.get("reviews", 0)),
+            int(data["repetitions"]),
+            int(data["interval"]),
+            float(data["easiness"]),
+            dt.date.fromisoformat(data["due"]),
+            day(data.get("last_review")),
+            day(data.get("first_seen")),
+            int(data.get("lapses", 0)),
+            int(data.get("reviews", 0)),
         )
 
 
@@ -155,8 +142,7 @@ class ReviewKind(StrEnum):
     CRAM = "cram"       # exam practice beyond the schedule
 
 
-@dataclass(frozen=True, slots=True)
-class Review:
+class Review(NamedTuple):
     card: str
     at: str            # local date-time, ISO 8601, seconds
     day: dt.date       # the calendar day the answer counts for

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from crmrev.errors import UsageError
 from crmrev.exam import effective_due, recall_on
@@ -13,8 +13,7 @@ from crmrev.model import CARD_TYPES, Card, CardState, Deck
 DEFAULT_NEW_PER_DAY = 20
 
 
-@dataclass(frozen=True, slots=True)
-class Item:
+class Item(NamedTuple):
     card: Card
     deck: Deck
     is_new: bool

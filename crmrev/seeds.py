@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import difflib
 import re
+from dataclasses import dataclass, field
 
 from crmrev.errors import SeedError
-from crmrev.model import Bullet, Problem, Severity, Topic
+from crmrev.model import Bullet, Problem, Severity
 
 SYNOPSIS = "topic synopsis"
 CONCEPTS = "key concepts & core principles"
@@ -29,6 +30,20 @@ HEADINGS = {
 }
 _LIST_FIELDS = {CONCEPTS: "concepts", TIPS: "tips", MISCONCEPTIONS: "misconceptions",
                 MARKING: "marking_points"}
+
+@dataclass(slots=True)
+class Topic:
+    """What a seed file says, before any card is made from it."""
+
+    path: str
+    synopsis: str = ""
+    synopsis_line: int = 0
+    concepts: list[Bullet] = field(default_factory=list)
+    tips: list[Bullet] = field(default_factory=list)
+    misconceptions: list[Bullet] = field(default_factory=list)
+    marking_points: list[Bullet] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
 
 _BULLET = re.compile(r"^\s*(?:[-*•‣◦–—]|\d+[.)])\s+(.*)$")
 _BARE_BULLET = re.compile(r"^\s*[-*•‣◦–—]\s*$")

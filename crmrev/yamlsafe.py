@@ -15,7 +15,6 @@ The document is composed (never constructed) with the fastest available composer
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 import yaml
 
@@ -36,14 +35,16 @@ _FLOW = re.compile(r"[\[\]{}]")
 _BLOCK_PREFIX = re.compile(r"^(?:[ \t]|[-?:](?=[ \t]))*", re.MULTILINE)
 
 
-@dataclass
 class Document:
     """Plain data (dict/list/str) plus the positions of keys and items, 1-based."""
 
-    data: object
-    problems: list[Problem] = field(default_factory=list)
-    # path tuple → (line, column). For a mapping entry the key's position; for a list item its start.
-    marks: dict[tuple, tuple[int, int]] = field(default_factory=dict)
+    __slots__ = ("data", "marks", "problems")
+
+    def __init__(self, data: object, problems: list[Problem] | None = None) -> None:
+        self.data = data
+        self.problems: list[Problem] = problems if problems is not None else []
+        # path tuple → (line, column): a mapping entry's key, or a list item's start.
+        self.marks: dict[tuple, tuple[int, int]] = {}
 
     def mark(self, *path: object) -> tuple[int, int]:
         while path:

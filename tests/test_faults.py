@@ -72,7 +72,7 @@ def test_signals_mid_card_save_answers_without_traceback(tmp_path, sig, code):
     assert "Interrupted: 2 answers saved." in err
     assert "Traceback" not in err
     snapshot = json.loads(progress.read_text())  # folded into the snapshot on the way out
-    assert len(snapshot["cards"]) == 2
+    assert len(snapshot["cards"]["id"]) == 2
     assert snapshot["log"]["offset"] == log_path_for(progress).stat().st_size
 
 

@@ -39,9 +39,9 @@ def test_snapshot_format_and_log_lines(tmp_path):
         answer(store, "a", 3, kind="repeat")
     doc = json.loads(path.read_text())
     assert doc["format"] == FORMAT and doc["version"] == VERSION == 1
-    assert doc["cards"]["a"] == {"repetitions": 1, "interval": 1, "easiness": 2.6, "due": "2026-03-03",
-                                 "last_review": "2026-03-02", "first_seen": "2026-03-02", "lapses": 0,
-                                 "reviews": 1}
+    assert doc["cards"] == {"id": ["a"], "repetitions": [1], "interval": [1], "easiness": [2.6],
+                            "due": ["2026-03-03"], "last_review": ["2026-03-02"],
+                            "first_seen": ["2026-03-02"], "lapses": [0], "reviews": [1]}
     lines = [json.loads(l) for l in log_path_for(path).read_text().splitlines()]
     assert lines == [{"card": "a", "at": "2026-03-02T10:00:00", "day": "2026-03-02", "grade": 5, "kind": "first"},
                      {"card": "a", "at": "2026-03-02T10:00:00", "day": "2026-03-02", "grade": 3, "kind": "repeat"}]
@@ -77,6 +77,8 @@ def test_state_is_rebuildable_from_the_log_alone(tmp_path):
     lambda b: b"[1, 2, 3]",
     lambda b: b'{"format": "crmrev-progress", "version": 1, "cards": {"a": {"easiness": NaN}}}',
     lambda b: b.replace(b'"cards"', b'"kards"'),
+    lambda b: b.replace(b'"interval":[', b'"interval":[1,', 1),
+    lambda b: b.replace(b'"easiness":[', b'"easiness":["2.5",', 1).replace(b'"id":[', b'"id":["x",', 1),
 ])
 def test_damaged_snapshot_is_moved_aside_and_backup_restored(tmp_path, damage):
     path = tmp_path / "progress.json"
@@ -181,7 +183,7 @@ def test_backups_rotate_and_keep_five(tmp_path):
     names = sorted(p.name for p in tmp_path.glob("progress.json.bak.*"))
     assert names == [f"progress.json.bak.{n}" for n in range(1, 6)]
     newest = json.loads(backup_path(path, 1).read_text())
-    assert len(newest["cards"]) == 7  # the snapshot before the last session
+    assert len(newest["cards"]["id"]) == 7  # the snapshot before the last session
 
 
 def test_progress_path_is_a_directory(tmp_path):

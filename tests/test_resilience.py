@@ -39,7 +39,7 @@ def test_damaged_progress_is_repaired_and_review_carries_on(invoke, progress_pat
     good = progress_path.read_bytes()
     bad = {"truncate": good[: len(good) // 3], "empty": b"", "nuls": b"\0" * 4096,
            "wrong-shape": json.dumps({"format": FORMAT, "version": 1, "cards": [1, 2]}).encode(),
-           "nan": good.replace(b'"easiness":2.6', b'"easiness":NaN', 1)}[damage]
+           "nan": good.replace(b'"easiness":[', b'"easiness":[NaN,', 1)}[damage]
     assert bad != good
     progress_path.write_bytes(bad)
     result = invoke("review", "--new", "1", input="4\n", env={"CRMREV_TODAY": "2026-03-05"})
@@ -75,8 +75,9 @@ def test_older_version_is_backed_up_then_migrated_via_cli(invoke, progress_path)
     assert "upgraded from format version 0" in result.output
     assert saved(result.output) == 1
     assert (progress_path.parent / "progress.json.v0.bak").read_bytes() == old
-    state = json.loads(progress_path.read_text())["cards"]["con-2aecdf4c"]
-    assert (state["interval"], state["easiness"]) == (6, 2.7)
+    cards = json.loads(progress_path.read_text())["cards"]
+    row = cards["id"].index("con-2aecdf4c")
+    assert (cards["interval"][row], cards["easiness"][row]) == (6, 2.7)
 
 
 @pytest.mark.parametrize("where", ["directory", "missing-folder"])

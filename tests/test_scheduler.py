@@ -94,3 +94,16 @@ def test_properties_hold_for_any_grades_and_gaps(grades, gaps):
         assert round(state.easiness * 100) == state.easiness * 100 or \
             abs(round(state.easiness * 100) - state.easiness * 100) < 1e-9
         day = day + dt.timedelta(days=gap)
+
+
+def test_endless_perfect_grades_stop_at_a_hundred_years():
+    states = run([5] * 60)
+    assert states[-1].interval == 36_500
+    assert states[-1].due > START
+
+
+def test_far_future_due_dates_never_overflow():
+    state = review(None, 5, dt.date(9000, 1, 1))
+    for _ in range(40):
+        state = review(state, 5, dt.date(9000, 1, 1))
+    assert state.interval == 36_500

@@ -1,0 +1,340 @@
+#!/usr/bin/env python3
+"""crmrev's benchmark suite: synthetic data at several scales, medians of alternated runs, ratios.
+
+    python benchmarks/run.py              # the full suite (100k cards / 1M reviews; a few minutes)
+    python benchmarks/run.py --quick      # a small version, used by CI as a smoke test
+    python benchmarks/run.py --json FILE  # also write the figures as JSON
+
+Every figure that has a target is a ratio of two things measured side by side in one run on the same
+machine, alternating between them, so a noisy shared machine slows both alike.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from crmrev import scheduler  # noqa: E402
+from crmrev.decks import dump_deck  # noqa: E402
+from crmrev.model import Card, CardType, Deck, Review, ReviewKind  # noqa: E402
+from crmrev.progress import encode_entry, encode_snapshot, log_path_for, open_progress  # noqa: E402
+
+TARGETS = {
+    "startup_ratio": ("<=", 1.2),
+    "due_scale_ratio": ("<=", 4),
+    "save_growth_ratio": ("<=", 2),
+    "build_scaling": ("<=", 11),
+    "sm2_speedup": (">=", 5),
+    "peak_rss_mb_100k": ("<=", 200),
+}
+
+WORDS = ("customer service complaint loyalty retention feedback survey journey touchpoint channel "
+         "empathy escalation standard quality rapport listening questioning record policy review "
+         "satisfaction segment value promise expectation resolution apology follow-up trust team "
+         "target measure improvement evidence data privacy consent colleague stakeholder").split()
+
+
+def phrase(rng: random.Random, n: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(n))
+
+
+# ---------------------------------------------------------------- synthetic data
+
+
+def make_seed(rng: random.Random, index: int) -> str:
+    synopsis = f"This subtopic explores {phrase(rng, 6)} and {phrase(rng, 10)}. {phrase(rng, 20)}."
+    lines = [synopsis[:150], "Topic Synopsis", synopsis, "Key Concepts & Core Principles"]
+    lines += [f"- {phrase(rng, 2).title()} {index}-{n}: {phrase(rng, 18)}, including {phrase(rng, 6)}."
+              for n in range(5)]
+    lines.append("Exam Tips & Revision Strategies")
+    lines += [f"- When answering, {phrase(rng, 12)} to show {phrase(rng, 4)}." for _ in range(4)]
+    lines.append("Common Misconceptions & Mistakes to Avoid")
+    lines += [f"- Confusing {phrase(rng, 2)} with {phrase(rng, 2)} – {phrase(rng, 8)}",
+              f"- Neglecting to {phrase(rng, 3)}, leading to {phrase(rng, 4)}.",
+              f"- Assuming {phrase(rng, 4)} without {phrase(rng, 3)}."]
+    lines.append("Examiner Marking Points")
+    lines += [f"- Award credit for demonstrating {phrase(rng, 8)} such as {phrase(rng, 4)}."
+              for _ in range(5)]
+    return "\n".join(lines) + "\n"
+
+
+def write_seeds(folder: Path, count: int) -> Path:
+    folder.mkdir(parents=True)
+    rng = random.Random(count)
+    for index in range(count):
+        (folder / f"{index:04d}_synthetic.txt").write_text(make_seed(rng, index), encoding="utf-8")
+    return folder
+
+
+def write_decks(folder: Path, cards: int, per_deck: int = 100) -> list[str]:
+    """Decks written with crmrev's own dumper; returns the card ids."""
+    folder.mkdir(parents=True)
+    rng = random.Random(cards)
+    types = [t.value for t in CardType]
+    ids: list[str] = []
+    for deck_index in range(max(1, cards // per_deck)):
+        deck_cards = []
+        for n in range(per_deck):
+            card_id = f"c{deck_index:05d}-{n:03d}"
+            ids.append(card_id)
+            deck_cards.append(Card(card_id, types[n % len(types)], f"What is {phrase(rng, 8)}?",
+                                   f"{phrase(rng, 20).capitalize()}.", f"seeds/{deck_index:05d}.txt:{n + 5}"))
+        deck = Deck(f"deck-{deck_index:05d}", f"Synthetic deck {deck_index}", tuple(deck_cards))
+        (folder / f"{deck_index:05d}.yaml").write_text(dump_deck(deck, f"seeds/{deck_index:05d}.txt"),
+                                                       encoding="utf-8")
+    return ids
+
+
+def write_progress(path: Path, card_ids: list[str], reviews: int, today: dt.date) -> None:
+    """A realistic history through crmrev's own scheduler and encoders: each card is reviewed on
+    its due days with mostly passing grades, the whole log in time order, then a snapshot."""
+    rng = random.Random(len(card_ids))
+    per_card = max(1, reviews // len(card_ids))
+    entries: list[tuple[dt.date, str, int]] = []
+    states = {}
+    start = today - dt.timedelta(days=730)
+    for card_id in card_ids:
+        day = start + dt.timedelta(days=rng.randrange(300))
+        state = None
+        for _ in range(per_card):
+            grade = rng.choices((1, 2, 3, 4, 5), weights=(4, 4, 15, 40, 37))[0]
+            state = scheduler.review(state, grade, day)
+            entries.append((day, card_id, grade))
+            day = state.due
+        states[card_id] = state
+    entries.sort()
+    with open(log_path_for(path), "wb") as log:
+        for day, card_id, grade in entries:
+            log.write(encode_entry(Review(card_id, f"{day.isoformat()}T09:00:00", day, grade,
+                                          ReviewKind.FIRST)))
+        offset = log.tell()
+    path.write_bytes(encode_snapshot(states, None, offset))
+
+
+# ---------------------------------------------------------------- measuring
+
+
+def timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of one run of a command."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    if proc.stderr:
+        proc.stderr.close()
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"benchmark command failed ({proc.returncode}): {' '.join(command)}\n{err}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def alternate(commands: dict[str, tuple[list[str], dict[str, str]]], runs: int) -> dict[str, list[float]]:
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, (command, env) in commands.items():
+            times[name].append(timed(command, env)[0])
+    return times
+
+
+def base_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CRMREV_")}
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    env["CRMREV_TODAY"] = "2026-11-24"
+    env.update(extra)
+    return env
+
+
+def save_latencies(progress: Path, card_ids: list[str], answers: int, today: dt.date) -> list[float]:
+    rng = random.Random(7)
+    latencies = []
+    with open_progress(progress, writable=True) as store:
+        for _ in range(answers):
+            card = rng.choice(card_ids)
+            review = Review(card, f"{today.isoformat()}T10:00:00", today, rng.randint(3, 5), ReviewKind.FIRST)
+            started = time.perf_counter()
+            store.record(review)
+            latencies.append(time.perf_counter() - started)
+        store.writable = False  # leave the prepared files as they were for the next round
+        store._dirty = False
+    return latencies
+
+
+def sm2_rates(rounds: int, length: int = 100_000, per_card: int = 10) -> tuple[float, float]:
+    from supermemo2 import review as sm2_review
+
+    rng = random.Random(42)
+    grades = [rng.choice((0, 1, 2, 3, 3, 4, 4, 4, 5, 5, 5, 5)) for _ in range(length)]
+    cards = [grades[i:i + per_card] for i in range(0, length, per_card)]
+    review = scheduler.review
+
+    def ours() -> None:
+        for card in cards:
+            state, day = None, dt.date(2026, 1, 1)
+            for grade in card:
+                state = review(state, grade, day)
+                day = state.due
+
+    def theirs() -> None:
+        for card in cards:
+            easiness, interval, repetitions, when = 2.5, 0, 0, "2026-01-01 00:00:00"
+            for grade in card:
+                result = sm2_review(grade, easiness, interval, repetitions, when)
+                easiness, interval = result["easiness"], result["interval"]
+                repetitions, when = result["repetitions"], result["review_datetime"]
+
+    ours_t, theirs_t = [], []
+    for _ in range(rounds):
+        for fn, bucket in ((ours, ours_t), (theirs, theirs_t)):
+            started = time.perf_counter()
+            fn()
+            bucket.append(time.perf_counter() - started)
+    return length / statistics.median(ours_t), length / statistics.median(theirs_t)
+
+
+# ---------------------------------------------------------------- the suite
+
+
+def run(quick: bool, workdir: Path) -> dict:
+    big_cards, big_reviews = (5_000, 50_000) if quick else (100_000, 1_000_000)
+    small_cards, small_reviews = (500, 5_000) if quick else (1_000, 10_000)
+    seeds_small, seeds_big = (10, 100) if quick else (100, 1_000)
+    check_decks = 100 if quick else 1_000
+    runs = 5 if quick else 11
+    today = dt.date(2026, 11, 24)
+    py = sys.executable
+    crmrev = [py, "-m", "crmrev"]
+    figures: dict[str, object] = {}
+    log = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
+
+    log("generating data …")
+    big_ids = write_decks(workdir / "big-decks", big_cards)
+    write_progress(workdir / "big.json", big_ids, big_reviews, today)
+    small_ids = write_decks(workdir / "small-decks", small_cards)
+    write_progress(workdir / "small.json", small_ids, small_reviews, today)
+    write_seeds(workdir / "seeds-small", seeds_small)
+    write_seeds(workdir / "seeds-big", seeds_big)
+    check_dir = workdir / "check-decks"
+    write_decks(check_dir, check_decks * 20, per_deck=20)
+    empty_progress = workdir / "fresh.json"
+
+    log("startup …")
+    times = alternate({
+        "due": (crmrev + ["due", "--json"], base_env(CRMREV_PROGRESS=str(empty_progress))),
+        "imports": ([py, "-c", "import typer, rich.console, yaml, json"], base_env()),
+    }, runs)
+    figures["startup_due_s"] = statistics.median(times["due"])
+    figures["startup_imports_s"] = statistics.median(times["imports"])
+    figures["startup_ratio"] = figures["startup_due_s"] / figures["startup_imports_s"]
+
+    log("due at scale …")
+    big_env = base_env(CRMREV_PROGRESS=str(workdir / "big.json"), CRMREV_DECKS=str(workdir / "big-decks"))
+    timed(crmrev + ["due", "--json"], big_env)  # the first run may fill caches; not counted
+    times = alternate({
+        "big": (crmrev + ["due", "--json"], big_env),
+        "bundled": (crmrev + ["due", "--json"], base_env(CRMREV_PROGRESS=str(empty_progress))),
+    }, runs)
+    figures["due_big_s"] = statistics.median(times["big"])
+    figures["due_bundled_s"] = statistics.median(times["bundled"])
+    figures["due_scale_ratio"] = figures["due_big_s"] / figures["due_bundled_s"]
+    figures["peak_rss_mb_100k"] = max(timed(crmrev + ["due", "--json"], big_env)[1] for _ in range(3))
+
+    log("per-answer save …")
+    big_lat, small_lat = [], []
+    for _ in range(3):
+        big_lat += save_latencies(workdir / "big.json", big_ids, 60, today)
+        small_lat += save_latencies(workdir / "small.json", small_ids, 60, today)
+    figures["save_big_ms"] = statistics.median(big_lat) * 1000
+    figures["save_small_ms"] = statistics.median(small_lat) * 1000
+    figures["save_growth_ratio"] = figures["save_big_ms"] / figures["save_small_ms"]
+
+    log("build …")
+    build_times: dict[str, list[float]] = {"small": [], "big": []}
+    for round_number in range(3):
+        for name, seeds in (("small", workdir / "seeds-small"), ("big", workdir / "seeds-big")):
+            out = workdir / f"built-{name}-{round_number}"
+            build_times[name].append(timed(crmrev + ["build", str(seeds), "--out", str(out)], base_env())[0])
+    figures["build_small_s"] = statistics.median(build_times["small"])
+    figures["build_big_s"] = statistics.median(build_times["big"])
+    figures["build_scaling"] = figures["build_big_s"] / figures["build_small_s"]
+
+    log("check …")
+    figures["check_decks"] = check_decks
+    figures["check_s"] = statistics.median(
+        timed(crmrev + ["check", str(check_dir)], base_env())[0] for _ in range(3))
+
+    log("SM-2 …")
+    ours, theirs = sm2_rates(7 if quick else 11)
+    figures["sm2_crmrev_per_s"] = ours
+    figures["sm2_supermemo2_per_s"] = theirs
+    figures["sm2_speedup"] = ours / theirs
+
+    figures["scale"] = {"big_cards": big_cards, "big_reviews": big_reviews, "small_cards": small_cards,
+                        "small_reviews": small_reviews, "seeds_small": seeds_small, "seeds_big": seeds_big,
+                        "runs": runs, "quick": quick}
+    figures["machine"] = {"python": platform.python_version(), "platform": platform.platform(),
+                          "cpus": os.cpu_count()}
+    return figures
+
+
+def table(figures: dict) -> str:
+    scale = figures["scale"]
+    rows = [
+        ("startup_ratio", f"crmrev due --json (bundled) {figures['startup_due_s'] * 1000:.0f} ms ÷ "
+                          f"imports {figures['startup_imports_s'] * 1000:.0f} ms"),
+        ("due_scale_ratio", f"due at {scale['big_cards']:,} cards / {scale['big_reviews']:,} reviews "
+                            f"{figures['due_big_s'] * 1000:.0f} ms ÷ bundled {figures['due_bundled_s'] * 1000:.0f} ms"),
+        ("save_growth_ratio", f"save at {scale['big_cards']:,}/{scale['big_reviews']:,} "
+                              f"{figures['save_big_ms']:.2f} ms ÷ at {scale['small_cards']:,}/"
+                              f"{scale['small_reviews']:,} {figures['save_small_ms']:.2f} ms"),
+        ("build_scaling", f"build {scale['seeds_big']:,} seeds {figures['build_big_s']:.2f} s ÷ "
+                          f"{scale['seeds_small']:,} seeds {figures['build_small_s']:.2f} s"),
+        ("sm2_speedup", f"crmrev {figures['sm2_crmrev_per_s']:,.0f}/s ÷ supermemo2 "
+                        f"{figures['sm2_supermemo2_per_s']:,.0f}/s"),
+        ("peak_rss_mb_100k", f"peak RSS of crmrev due at {scale['big_cards']:,} cards"),
+    ]
+    lines = [f"{'figure':<18} {'value':>8}  {'target':<7} {'':4}  measured", "-" * 100]
+    for key, detail in rows:
+        op, limit = TARGETS[key]
+        value = figures[key]
+        ok = value <= limit if op == "<=" else value >= limit
+        lines.append(f"{key:<18} {value:>8.2f}  {op} {limit:<4} {'ok' if ok else 'MISS':4}  {detail}")
+    lines.append(f"{'check':<18} {figures['check_s']:>8.2f}  {'':7} {'':4}  crmrev check of "
+                 f"{figures['check_decks']:,} decks (seconds)")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="small scales, for a smoke test")
+    parser.add_argument("--json", type=Path, help="write the figures to this file")
+    parser.add_argument("--keep", type=Path, help="generate data here and keep it")
+    args = parser.parse_args()
+    workdir = args.keep or Path(tempfile.mkdtemp(prefix="crmrev-bench-"))
+    try:
+        figures = run(args.quick, workdir)
+    finally:
+        if not args.keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+    print(table(figures))
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,94 @@
+"""A private cache of validated decks, so big syllabi load in milliseconds instead of seconds.
+
+Parsing YAML dominates start-up at scale (100,000 cards take seconds even with the C loader). Decks
+that loaded cleanly are kept, per deck folder, in one marshal file under the user's cache folder,
+keyed by each file's size, mtime and inode; a changed file is parsed and validated again. The cache
+is derived data: it is never the only copy of anything, any problem with it (unreadable, damaged,
+another version) means it is ignored and rewritten, and `crmrev check` never uses it.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import zlib
+from collections.abc import Callable
+from pathlib import Path
+
+from crmrev import __version__
+from crmrev.model import Card, Deck
+
+FORMAT = 1
+_new = tuple.__new__
+
+
+def cache_dir() -> Path | None:
+    """CRMREV_CACHE (empty or 'off' disables), else XDG_CACHE_HOME or ~/.cache, then crmrev/."""
+    override = os.environ.get("CRMREV_CACHE")
+    if override is not None:
+        return None if override.strip() in ("", "off", "0") else Path(override)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "crmrev"
+
+
+def _signature(path: Path) -> tuple[int, int, int]:
+    info = path.stat()
+    return info.st_size, info.st_mtime_ns, info.st_ino
+
+
+def _pack(deck: Deck) -> tuple:
+    return (deck.id, deck.title, deck.source, deck.path, tuple(tuple(card) for card in deck.cards))
+
+
+def _unpack(packed: tuple) -> Deck:
+    deck_id, title, source, path, cards = packed
+    return Deck(deck_id, title, tuple([_new(Card, card) for card in cards]), source, path)
+
+
+def _read(cache_file: Path, folder: str) -> dict:
+    try:
+        data = marshal.loads(cache_file.read_bytes())
+        if data[0] == FORMAT and data[1] == __version__ and data[2] == folder:
+            entries = data[3]
+            if isinstance(entries, dict):
+                return entries
+    except (OSError, ValueError, EOFError, TypeError, IndexError, KeyError):
+        pass
+    return {}
+
+
+def load(directory: Path, files: list[Path], parse: Callable[[Path], Deck]) -> list[Deck]:
+    root = cache_dir()
+    folder = str(directory.resolve())
+    cache_file = root / f"decks-{zlib.crc32(folder.encode()):08x}.marshal" if root else None
+    entries = _read(cache_file, folder) if cache_file else {}
+    decks: list[Deck] = []
+    fresh: dict[str, tuple] = {}
+    changed = len(entries) != len(files)
+    for path in files:
+        signature = _signature(path)
+        entry = entries.get(path.name)
+        deck = None
+        if entry is not None and entry[0] == signature:
+            try:
+                deck = _unpack(entry[1])
+            except (TypeError, ValueError):
+                deck = None
+        if deck is None or deck.path != str(path):
+            deck = parse(path)
+            changed = True
+        decks.append(deck)
+        fresh[path.name] = (signature, _pack(deck))
+    if changed and cache_file is not None:
+        _write(cache_file, marshal.dumps((FORMAT, __version__, folder, fresh)))
+    return decks
+
+
+def _write(cache_file: Path, data: bytes) -> None:
+    from crmrev.fsutil import atomic_write
+
+    try:
+        cache_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        atomic_write(cache_file, data)
+    except OSError:
+        pass  # a cache that cannot be written only costs speed
