@@ -215,7 +215,7 @@ def review(
                 crammer = lambda seen: cram_queue(cards, store.states, exam_day, seen)  # noqa: E731
             session = Session.start(queue, store, today, clock.now, crammer)
             if session.current is None:
-                summary = session_summary([], 0, all_decks, store.states, today, store.exam)
+                summary = session_summary([], 0, all_decks, store.due_view(), today, store.exam)
                 typer.echo("Nothing to review today. Next due card: "
                            f"{summary['next_due'] or 'none yet'}.")
                 return
@@ -233,7 +233,7 @@ def review(
                 raise typer.Exit(code) from None
             store.save()
             summary = session_summary(session.reviews, time.monotonic() - started, all_decks,
-                                      store.states, today, store.exam)
+                                      store.due_view(), today, store.exam)
         if sys.stdin is not None and sys.stdin.isatty():
             ui.render_summary(console, summary, finished)
         else:
@@ -252,12 +252,13 @@ def due(
 ) -> None:
     """Show what is due today in each deck: due, new available, unseen, total."""
     from crmrev import clock
+    from crmrev.decks import load_deck_index
     from crmrev.stats import due_summary
 
     today = clock.today()
-    all_decks = _load_decks(decks)
+    index = load_deck_index(_decks_dir(decks))
     store = _open_progress(progress, writable=False)
-    data = due_summary(all_decks, store.states, today, store.introduced_on(today), store.exam)
+    data = due_summary(index, store.due_view(), today, store.exam)
     if as_json:
         _print_json(data)
         return

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from crmrev import __version__
-from crmrev.model import Card, Deck
+from crmrev.model import Card, Deck, DeckIndex
 
 FORMAT = 1
 _new = tuple.__new__
@@ -57,10 +57,32 @@ def _read(cache_file: Path, folder: str) -> dict:
     return {}
 
 
-def load(directory: Path, files: list[Path], parse: Callable[[Path], Deck]) -> list[Deck]:
+def _files_for(directory: Path) -> tuple[str, Path | None, Path | None]:
     root = cache_dir()
     folder = str(directory.resolve())
-    cache_file = root / f"decks-{zlib.crc32(folder.encode()):08x}.marshal" if root else None
+    if root is None:
+        return folder, None, None
+    stem = f"decks-{zlib.crc32(folder.encode()):08x}"
+    return folder, root / f"{stem}.marshal", root / f"{stem}.index.marshal"
+
+
+def load_index(directory: Path, files: list[Path], parse: Callable[[Path], Deck]) -> list[DeckIndex]:
+    """Deck ids, titles and card ids only: a second, small cache file, so counting what is due
+    never reads card text."""
+    folder, _, index_file = _files_for(directory)
+    entries = _read(index_file, folder) if index_file else {}
+    if len(entries) == len(files):
+        try:
+            if all(entries[path.name][0] == _signature(path) for path in files):
+                return [DeckIndex(*entries[path.name][1]) for path in files]
+        except (KeyError, TypeError, IndexError):
+            pass
+    decks = load(directory, files, parse)
+    return [DeckIndex(deck.id, deck.title, deck.card_ids) for deck in decks]
+
+
+def load(directory: Path, files: list[Path], parse: Callable[[Path], Deck]) -> list[Deck]:
+    folder, cache_file, index_file = _files_for(directory)
     entries = _read(cache_file, folder) if cache_file else {}
     decks: list[Deck] = []
     fresh: dict[str, tuple] = {}
@@ -79,8 +101,13 @@ def load(directory: Path, files: list[Path], parse: Callable[[Path], Deck]) -> l
             changed = True
         decks.append(deck)
         fresh[path.name] = (signature, _pack(deck))
-    if changed and cache_file is not None:
-        _write(cache_file, marshal.dumps((FORMAT, __version__, folder, fresh)))
+    if cache_file is not None and index_file is not None:
+        if changed:
+            _write(cache_file, marshal.dumps((FORMAT, __version__, folder, fresh)))
+        if changed or not index_file.exists():
+            index = {name: (signature, (packed[0], packed[1], tuple(card[0] for card in packed[4])))
+                     for name, (signature, packed) in fresh.items()}
+            _write(index_file, marshal.dumps((FORMAT, __version__, folder, index)))
     return decks
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from crmrev.errors import DeckError, UsageError
-from crmrev.model import CARD_TYPES, Card, Deck, Problem, Severity
+from crmrev.model import CARD_TYPES, Card, Deck, DeckIndex, Problem, Severity
 from crmrev.text import first_unsafe, neutralise
 
 DECK_KEYS = {"id", "title", "cards"}
@@ -251,6 +251,19 @@ def load_decks(directory: Path) -> list[Deck]:
         raise DeckError(first.message, path=first.path, line=first.line, code=first.code,
                         hint=f"run `crmrev check {directory}` for every problem")
     return decks
+
+
+def load_deck_index(directory: Path) -> list[DeckIndex]:
+    """Deck ids, titles and card ids, from the small index cache when nothing changed."""
+    from crmrev import deckcache
+
+    files = deck_files(directory)
+    index = deckcache.load_index(directory, files, load_deck)
+    card_ids = [card_id for deck in index for card_id in deck.card_ids]
+    if len(set(card_ids)) != len(card_ids) or len({d.id for d in index}) != len(index) or \
+            len({d.title for d in index}) != len(index):
+        load_decks(directory)  # raises the located error
+    return index
 
 
 # ---------------------------------------------------------------- writing

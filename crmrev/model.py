@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import IntEnum, StrEnum
-from typing import NamedTuple
+from typing import ClassVar, NamedTuple
 
 
 class CardType(StrEnum):
@@ -91,21 +91,91 @@ class Deck(NamedTuple):
     source: str | None = None
     path: str | None = None
 
+    @property
+    def card_ids(self) -> tuple[str, ...]:
+        return tuple(card.id for card in self.cards)
 
-class CardState(NamedTuple):
+
+class DeckIndex(NamedTuple):
+    """What counting needs of a deck: `crmrev due` loads only this, even for huge decks."""
+
+    id: str
+    title: str
+    card_ids: tuple[str, ...]
+
+
+class Sm2Core:
+    """The SM-2 part of a card's state: (repetitions, interval, easiness), interned so that equal
+    cores are the same object. `next` lets the scheduler remember each core's successor per grade,
+    which makes a review a list lookup instead of arithmetic (see scheduler.review)."""
+
+    __slots__ = ("days", "easiness", "ef_centi", "interval", "next", "repetitions")
+    _interned: ClassVar[dict[tuple[int, int, int], Sm2Core]] = {}
+
+    def __init__(self, repetitions: int, interval: int, ef_centi: int) -> None:
+        self.repetitions = repetitions
+        self.interval = interval
+        self.ef_centi = ef_centi
+        self.easiness = ef_centi / 100
+        self.days = dt.timedelta(days=interval)
+        self.next: list[tuple[Sm2Core, bool] | None] = [None] * 6
+
+    @classmethod
+    def of(cls, repetitions: int, interval: int, ef_centi: int) -> Sm2Core:
+        key = (repetitions, interval, ef_centi)
+        core = cls._interned.get(key)
+        if core is None:
+            core = cls._interned[key] = cls(repetitions, interval, ef_centi)
+        return core
+
+    def __repr__(self) -> str:
+        return f"Sm2Core({self.repetitions}, {self.interval}, {self.easiness})"
+
+
+class _CardStateFields(NamedTuple):
+    core: Sm2Core
+    due: dt.date
+    last_review: dt.date | None
+    first_seen: dt.date | None
+    lapses: int
+    reviews: int
+
+
+class CardState(_CardStateFields):
     """SM-2 state of one card plus the bookkeeping stats and queues need.
 
-    A NamedTuple rather than a frozen dataclass: the scheduler makes one per answer and one per card
-    on every load, and a tuple is several times cheaper to build (see benchmarks/)."""
+    Built as CardState(repetitions, interval, easiness, due, last_review, first_seen, lapses,
+    reviews) and read by those names. Inside, the SM-2 fields are one interned Sm2Core: the
+    scheduler makes a state per answer and the store one per card on load, and a six-item tuple
+    with a shared core is the cheapest thing Python can build (see benchmarks/)."""
 
-    repetitions: int
-    interval: int
-    easiness: float
-    due: dt.date
-    last_review: dt.date | None = None
-    first_seen: dt.date | None = None
-    lapses: int = 0
-    reviews: int = 0
+    __slots__ = ()
+
+    def __new__(cls, repetitions: int, interval: int, easiness: float, due: dt.date,
+                last_review: dt.date | None = None, first_seen: dt.date | None = None,
+                lapses: int = 0, reviews: int = 0) -> CardState:
+        core = Sm2Core.of(int(repetitions), int(interval), round(float(easiness) * 100))
+        return tuple.__new__(cls, (core, due, last_review, first_seen, lapses, reviews))
+
+    def __getnewargs__(self) -> tuple:
+        return (self.repetitions, self.interval, self.easiness, *self[1:])
+
+    @property
+    def repetitions(self) -> int:
+        return self[0].repetitions
+
+    @property
+    def interval(self) -> int:
+        return self[0].interval
+
+    @property
+    def easiness(self) -> float:
+        return self[0].easiness
+
+    def __repr__(self) -> str:
+        return (f"CardState(repetitions={self.repetitions}, interval={self.interval}, "
+                f"easiness={self.easiness}, due={self.due!r}, last_review={self.last_review!r}, "
+                f"first_seen={self.first_seen!r}, lapses={self.lapses}, reviews={self.reviews})")
 
     def to_dict(self) -> dict:
         return {

@@ -20,13 +20,13 @@ import json
 import os
 import sys
 from collections.abc import Iterator
-from typing import NamedTuple
 from pathlib import Path
+from typing import NamedTuple
 
 from crmrev import scheduler
 from crmrev.errors import ProgressError, ProgressInUse
 from crmrev.fsutil import atomic_write
-from crmrev.model import CardState, Review, ReviewKind
+from crmrev.model import CardState, Review, ReviewKind, Sm2Core
 
 FORMAT = "crmrev-progress"
 VERSION = 1
@@ -106,56 +106,99 @@ def _kinds(column: list) -> set[type]:
     return set(map(type, column))
 
 
-def _states_from_columns(cards: dict) -> dict[str, CardState]:
+def _checked_columns(cards: dict) -> dict[str, list]:
+    """Type-check every column without building objects (C-speed set/map/min), so a damaged
+    snapshot is caught on load even when nothing asks for the states."""
     try:
-        columns = [cards[name] for name in COLUMNS]
+        columns = {name: cards[name] for name in COLUMNS}
     except KeyError as exc:
         raise ValueError(f"card column {exc} is missing") from None
-    ids = columns[0]
-    if not all(isinstance(column, list) and len(column) == len(ids) for column in columns):
+    ids = columns["id"]
+    if not all(isinstance(column, list) and len(column) == len(ids) for column in columns.values()):
         raise ValueError("card columns differ in length")
-    ints = (columns[1], columns[2], columns[7], columns[8])
+    ints = [columns[name] for name in ("repetitions", "interval", "lapses", "reviews")]
     if _kinds(ids) - {str} or len(set(ids)) != len(ids):
         raise ValueError("card ids are not unique text")
     if any(_kinds(column) - {int} for column in ints) or (ids and min(map(min, ints)) < 0):
         raise ValueError("a count or interval is not a whole number ≥ 0")
-    if _kinds(columns[3]) - {float, int} or (ids and not 1.3 <= min(columns[3]) <= max(columns[3]) <= 100):
+    easiness = columns["easiness"]
+    if _kinds(easiness) - {float, int} or (ids and not 1.3 <= min(easiness) <= max(easiness) <= 100):
         raise ValueError("an easiness is impossible")
-    if _kinds(columns[4]) - {str} or _kinds(columns[5]) - {str, type(None)} or \
-            _kinds(columns[6]) - {str, type(None)}:
+    dates = columns["due"], columns["last_review"], columns["first_seen"]
+    if _kinds(dates[0]) - {str} or _kinds(dates[1]) - {str, type(None)} or \
+            _kinds(dates[2]) - {str, type(None)}:
         raise ValueError("a date is not text")
-    days = {text: dt.date.fromisoformat(text)
-            for text in set(columns[4]) | set(columns[5]) | set(columns[6]) if text is not None}
-    days[None] = None  # type: ignore[index]
+    for text in set(dates[0]) | set(dates[1]) | set(dates[2]):
+        if text is not None and (len(text) != 10 or dt.date.fromisoformat(text).isoformat() != text):
+            raise ValueError(f"{text!r} is not a YYYY-MM-DD date")
+    return columns
+
+
+def states_from_columns(columns: dict[str, list]) -> dict[str, CardState]:
+    days: dict[str | None, dt.date | None] = {None: None}
+    for name in ("due", "last_review", "first_seen"):
+        for text in set(columns[name]) - days.keys():
+            days[text] = dt.date.fromisoformat(text)
     day = days.__getitem__
-    rows = zip(columns[1], columns[2], map(float, columns[3]), map(day, columns[4]),
-               map(day, columns[5]), map(day, columns[6]), columns[7], columns[8], strict=True)
-    return dict(zip(ids, [_new(CardState, row) for row in rows], strict=True))
+    core = Sm2Core.of
+    cores = [core(r, i, round(e * 100)) for r, i, e in
+             zip(columns["repetitions"], columns["interval"], columns["easiness"], strict=True)]
+    rows = zip(cores, map(day, columns["due"]), map(day, columns["last_review"]),
+               map(day, columns["first_seen"]), columns["lapses"], columns["reviews"], strict=True)
+    return dict(zip(columns["id"], [_new(CardState, row) for row in rows], strict=True))
 
 
-def _validate_v1(doc: dict) -> tuple[dict[str, CardState], dt.date | None, int]:
+class DueView(NamedTuple):
+    """The three dates counting needs, per seen card, as ISO text (which sorts like the date)."""
+
+    index: dict[str, int]
+    due: list[str]
+    last_review: list[str | None]
+    first_seen: list[str | None]
+
+    @classmethod
+    def of_columns(cls, columns: dict[str, list]) -> DueView:
+        ids = columns["id"]
+        return cls(dict(zip(ids, range(len(ids)), strict=True)), columns["due"], columns["last_review"],
+                   columns["first_seen"])
+
+    @classmethod
+    def of_states(cls, states: dict[str, CardState]) -> DueView:
+        return cls.of_columns(encode_columns(states))
+
+
+def _validate_v1(doc: dict) -> tuple[dict[str, list], dt.date | None, int]:
     cards = doc["cards"]
     if not isinstance(cards, dict):
         raise ValueError("'cards' is not an object")
-    states = _states_from_columns(cards)
+    columns = _checked_columns(cards)
     exam = doc.get("exam")
     exam_date = dt.date.fromisoformat(exam) if exam is not None else None
     log = doc.get("log", {})
     offset = log.get("offset", 0) if isinstance(log, dict) else None
     if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
         raise ValueError("'log.offset' is not a byte offset")
-    return states, exam_date, offset
+    return columns, exam_date, offset
 
 
 def encode_columns(states: dict[str, CardState]) -> dict[str, list]:
     rows = list(states.values())
-    columns: dict[str, list] = {"id": list(states)}
-    for index, name in enumerate(COLUMNS[1:]):
-        column = [row[index] for row in rows]
-        if name in ("due", "last_review", "first_seen"):
-            column = [value.isoformat() if value is not None else None for value in column]
-        columns[name] = column
-    return columns
+    cores = [row[0] for row in rows]
+
+    def iso(day: dt.date | None) -> str | None:
+        return day.isoformat() if day is not None else None
+
+    return {
+        "id": list(states),
+        "repetitions": [core.repetitions for core in cores],
+        "interval": [core.interval for core in cores],
+        "easiness": [core.easiness for core in cores],
+        "due": [row[1].isoformat() for row in rows],
+        "last_review": [iso(row[2]) for row in rows],
+        "first_seen": [iso(row[3]) for row in rows],
+        "lapses": [row[4] for row in rows],
+        "reviews": [row[5] for row in rows],
+    }
 
 
 def _migrate_0_to_1(doc: dict) -> dict:
@@ -175,12 +218,16 @@ MIGRATIONS = {0: _migrate_0_to_1}
 
 
 def encode_snapshot(states: dict[str, CardState], exam: dt.date | None, offset: int) -> bytes:
+    return encode_snapshot_columns(encode_columns(states), exam, offset)
+
+
+def encode_snapshot_columns(columns: dict[str, list], exam: dt.date | None, offset: int) -> bytes:
     doc = {
         "format": FORMAT,
         "version": VERSION,
         "exam": exam.isoformat() if exam else None,
         "log": {"offset": offset},
-        "cards": encode_columns(states),
+        "cards": columns,
     }
     return json.dumps(doc, allow_nan=False, ensure_ascii=False, separators=(",", ":")).encode()
 
@@ -248,7 +295,10 @@ class Progress:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.log_path = log_path_for(path)
-        self.states: dict[str, CardState] = {}
+        # Card states stay as the snapshot's columns until something needs CardState objects:
+        # counting what is due reads the columns directly (see DueView).
+        self._columns: dict[str, list] | None = None
+        self._states: dict[str, CardState] | None = None
         self.exam: dt.date | None = None
         self.notices: list[str] = []
         self.snapshot_offset = 0
@@ -261,6 +311,18 @@ class Progress:
 
     # -- reading
 
+    @property
+    def states(self) -> dict[str, CardState]:
+        if self._states is None:
+            self._states = states_from_columns(self._columns) if self._columns else {}
+            self._columns = None
+        return self._states
+
+    def due_view(self) -> DueView:
+        if self._states is None and self._columns is not None:
+            return DueView.of_columns(self._columns)
+        return DueView.of_states(self.states)
+
     def iter_reviews(self) -> Iterator[Review]:
         """The full history, oldest first (reads the whole log: only stats needs this)."""
         for entry in read_log(self.log_path).entries:
@@ -268,7 +330,7 @@ class Progress:
                 yield Review.from_dict(entry)
 
     def introduced_on(self, day: dt.date) -> int:
-        return sum(1 for state in self.states.values() if state.first_seen == day)
+        return self.due_view().first_seen.count(day.isoformat())
 
     # -- writing
 
@@ -340,7 +402,10 @@ class Progress:
         """Fold the log into a new snapshot, keeping rotating backups of the old one."""
         if not self.writable:
             return
-        data = encode_snapshot(self.states, self.exam, self.log_end)
+        if self._states is None and self._columns is not None:
+            data = encode_snapshot_columns(self._columns, self.exam, self.log_end)
+        else:
+            data = encode_snapshot(self.states, self.exam, self.log_end)
         try:
             self._rotate_backups()
             atomic_write(self.path, data)
@@ -433,7 +498,7 @@ def _acquire_lock(progress: Progress) -> None:
 
 class _Snapshot(NamedTuple):
     version: int
-    states: dict[str, CardState]
+    columns: dict[str, list]
     exam: dt.date | None
     offset: int
 
@@ -445,8 +510,8 @@ def _read_snapshot(data: bytes) -> _Snapshot:
     version = doc["version"]
     if version > VERSION:
         raise _TooNew(version)
-    states, exam, offset = _validate_v1(_migrate(doc))
-    return _Snapshot(version, states, exam, offset)
+    columns, exam, offset = _validate_v1(_migrate(doc))
+    return _Snapshot(version, columns, exam, offset)
 
 
 class _TooNew(Exception):
@@ -547,7 +612,7 @@ def _load(progress: Progress) -> None:
                 progress.notices.append(f"progress was upgraded from format version "
                                         f"{snapshot.version} to {VERSION}; the old file is kept "
                                         f"as {kept.name}")
-        progress.states, progress.exam, offset = snapshot.states, snapshot.exam, snapshot.offset
+        progress._columns, progress.exam, offset = snapshot.columns, snapshot.exam, snapshot.offset
     log_size = progress.log_path.stat().st_size if progress.log_path.exists() else 0
     if offset > log_size:
         progress.notices.append("the review log is shorter than the snapshot expects; the snapshot "

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from crmrev.model import CardState
+from crmrev.model import CardState, Sm2Core
 
 INITIAL_EASINESS_CENTI = 250
 MIN_EASINESS_CENTI = 130
@@ -37,16 +37,13 @@ def next_interval(repetitions: int, interval: int, ef_centi: int) -> int:
 
 
 _DELTA_CENTI = tuple(easiness_delta_centi(q) for q in range(6))
+_START = Sm2Core.of(0, 0, INITIAL_EASINESS_CENTI)
 _new_state = tuple.__new__
-_DAYS: dict[int, dt.timedelta] = {}
-# The pure SM-2 step (repetitions, interval, easiness, quality) → (repetitions, interval, easiness,
-# failed) is memoised: it is the same arithmetic for every card, and reviewing is the hot path.
-_STEPS: dict[tuple[int, int, float, int], tuple[int, int, float, bool]] = {}
-_MAX_STEPS = 1 << 16
 
 
-def _step(repetitions: int, interval: int, easiness: float, quality: int) -> tuple[int, int, float, bool]:
-    ef_centi = easiness_centi(easiness)
+def _step(core: Sm2Core, quality: int) -> tuple[Sm2Core, bool]:
+    """The pure SM-2 arithmetic, once per (core, grade); remembered in core.next."""
+    repetitions, interval, ef_centi = core.repetitions, core.interval, core.ef_centi
     failed = quality < PASSING_GRADE
     if failed:
         repetitions, interval = 0, 1
@@ -54,35 +51,23 @@ def _step(repetitions: int, interval: int, easiness: float, quality: int) -> tup
         interval = next_interval(repetitions, interval, ef_centi)
         repetitions += 1
     ef_centi = max(MIN_EASINESS_CENTI, ef_centi + _DELTA_CENTI[quality])
-    return repetitions, interval, ef_centi / 100, failed
-
-
-def _days(interval: int) -> dt.timedelta:
-    days = _DAYS[interval] = dt.timedelta(days=interval)
-    return days
+    successor = core.next[quality] = (Sm2Core.of(repetitions, interval, ef_centi), failed)
+    return successor
 
 
 def review(state: CardState | None, quality: int, today: dt.date) -> CardState:
     """Apply one graded recall to a card; state is None for a card never seen."""
-    if quality.__class__ is not int or not 0 <= quality <= 5:
+    if quality.__class__ is not int or quality > 5 or quality < 0:
         raise ValueError(f"quality must be an integer 0-5, not {quality!r}")
     if state is None:
-        key = (0, 0, INITIAL_EASINESS_CENTI / 100, quality)
-        first_seen, lapses, reviews = today, 0, 0
+        core, _failed = _START.next[quality] or _step(_START, quality)
+        first_seen, lapses, reviews = today, 0, 1
     else:
-        key = (*state[:3], quality)
-        first_seen, lapses, reviews = state[5] or today, state[6], state[7]
-    step = _STEPS.get(key)
-    if step is None:
-        if len(_STEPS) >= _MAX_STEPS:
-            _STEPS.clear()
-        step = _STEPS[key] = _step(*key)
-    repetitions, interval, easiness, failed = step
-    if failed and state is not None:
-        lapses += 1
+        current = state[0]
+        core, failed = current.next[quality] or _step(current, quality)
+        first_seen, lapses, reviews = state[3] or today, state[4] + failed, state[5] + 1
     try:
-        due = today + (_DAYS.get(interval) or _days(interval))
+        due = today + core.days
     except OverflowError:
         due = dt.date.max
-    return _new_state(CardState, (repetitions, interval, easiness, due, today, first_seen, lapses,
-                                  reviews + 1))
+    return _new_state(CardState, (core, due, today, first_seen, lapses, reviews))

@@ -10,8 +10,9 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from crmrev.exam import effective_due, recall_on
-from crmrev.model import CardState, Deck, Review, ReviewKind
+from crmrev.exam import capped_due, recall_on
+from crmrev.model import CardState, Deck, DeckIndex, Review, ReviewKind
+from crmrev.progress import DueView
 from crmrev.queue import DEFAULT_NEW_PER_DAY
 
 MATURE_DAYS = 21
@@ -26,49 +27,82 @@ def deck_cards(decks: Sequence[Deck]) -> dict[str, Deck]:
     return {card.id: deck for deck in decks for card in deck.cards}
 
 
-def due_dates(decks: Sequence[Deck], states: dict[str, CardState],
-              exam: dt.date | None) -> dict[str, dt.date]:
-    """The date each seen card is due, after the exam cap."""
-    return {card.id: effective_due(card.id, states[card.id], exam)
-            for deck in decks for card in deck.cards if card.id in states}
+class _Dues:
+    """Effective due dates (after the exam cap) of seen cards, as ISO text, from a DueView."""
+
+    def __init__(self, view: DueView, exam: dt.date | None) -> None:
+        self.view = view
+        self.exam = exam
+        self._days: dict[str, dt.date] = {}
+
+    def _day(self, text: str | None) -> dt.date | None:
+        if text is None:
+            return None
+        day = self._days.get(text)
+        if day is None:
+            day = self._days[text] = dt.date.fromisoformat(text)
+        return day
+
+    def of(self, card_id: str, row: int) -> str:
+        due = self.view.due[row]
+        if self.exam is None:
+            return due
+        capped = capped_due(card_id, self._day(due), self._day(self.view.last_review[row]), self.exam)
+        return capped.isoformat()
+
+    def count_due_by(self, card_ids: Iterable[str], day: dt.date) -> tuple[int, int]:
+        """(cards due on or before `day` and not answered on `day`, cards never seen)."""
+        index, last = self.view.index, self.view.last_review
+        day_text = day.isoformat()
+        due = unseen = 0
+        for card_id in card_ids:
+            row = index.get(card_id)
+            if row is None:
+                unseen += 1
+            elif self.of(card_id, row) <= day_text and last[row] != day_text:
+                due += 1
+        return due, unseen
+
+    def dates(self, card_ids: Iterable[str]) -> list[str]:
+        index = self.view.index
+        return [self.of(card_id, index[card_id]) for card_id in card_ids if card_id in index]
 
 
-def due_by(dates: dict[str, dt.date], states: dict[str, CardState], day: dt.date) -> int:
-    """Cards due on or before `day` that have not been answered on `day`."""
-    return sum(1 for card_id, when in dates.items()
-               if when <= day and states[card_id].last_review != day)
-
-
-def due_summary(decks: Sequence[Deck], states: dict[str, CardState], today: dt.date,
-                introduced_today: int, exam: dt.date | None = None,
-                per_day: int = DEFAULT_NEW_PER_DAY) -> dict:
-    allowance = max(0, per_day - introduced_today)
+def due_summary(decks: Sequence[Deck | DeckIndex], view: DueView, today: dt.date,
+                exam: dt.date | None = None, per_day: int = DEFAULT_NEW_PER_DAY) -> dict:
+    dues = _Dues(view, exam)
+    allowance = max(0, per_day - view.first_seen.count(today.isoformat()))
     rows = []
     for deck in decks:
-        unseen = sum(1 for card in deck.cards if card.id not in states)
-        due = due_by(due_dates([deck], states, exam), states, today)
+        ids = deck.card_ids
+        due, unseen = dues.count_due_by(ids, today)
         new_today = min(unseen, allowance)
         allowance -= new_today
         rows.append({"id": deck.id, "title": deck.title, "due_today": due, "new_today": new_today,
-                     "unseen": unseen, "total": len(deck.cards)})
+                     "unseen": unseen, "total": len(ids)})
     keys = ("due_today", "new_today", "unseen", "total")
     totals = {key: sum(row[key] for row in rows) for key in keys}
     return {"today": today.isoformat(), **totals, "decks": rows}
 
 
+def _all_ids(decks: Sequence[Deck]) -> list[str]:
+    return [card.id for deck in decks for card in deck.cards]
+
+
 def session_summary(reviews: Sequence[Review], seconds: float, decks: Sequence[Deck],
-                    states: dict[str, CardState], today: dt.date,
-                    exam: dt.date | None = None) -> dict:
+                    view: DueView, today: dt.date, exam: dt.date | None = None) -> dict:
     graded = len(reviews)
     correct = sum(1 for review in reviews if review.grade >= PASS)
-    dates = due_dates(decks, states, exam)
+    dues = _Dues(view, exam)
+    ids = _all_ids(decks)
+    dates = dues.dates(ids)
     return {
         "answers": graded,
         "cards": len({review.card for review in reviews}),
         "correct": correct / graded if graded else None,
         "seconds": round(seconds),
-        "due_tomorrow": due_by(dates, states, today + dt.timedelta(days=1)),
-        "next_due": min(dates.values()).isoformat() if dates else None,
+        "due_tomorrow": dues.count_due_by(ids, today + dt.timedelta(days=1))[0],
+        "next_due": min(dates) if dates else None,
     }
 
 
@@ -105,10 +139,13 @@ def streaks(days_with_reviews: set[dt.date], today: dt.date) -> tuple[int, int]:
     return current, longest
 
 
-def forecast(dates: dict[str, dt.date], today: dt.date, days: int = FORECAST_DAYS) -> list[dict]:
-    counts = Counter(dates.values())
-    return [{"date": (today + dt.timedelta(days=n)).isoformat(),
-             "due": counts.get(today + dt.timedelta(days=n), 0)} for n in range(1, days + 1)]
+def forecast(dates: list[str], today: dt.date, days: int = FORECAST_DAYS) -> list[dict]:
+    counts = Counter(dates)
+    out = []
+    for n in range(1, days + 1):
+        day = (today + dt.timedelta(days=n)).isoformat()
+        out.append({"date": day, "due": counts.get(day, 0)})
+    return out
 
 
 def heatmap(per_day: Counter[dt.date], today: dt.date, weeks: int = HEATMAP_WEEKS) -> list[dict]:
@@ -140,7 +177,8 @@ def compute(decks: Sequence[Deck], states: dict[str, CardState], reviews: Sequen
     """Everything `crmrev stats` shows, as plain data (the --json output)."""
     owner = deck_cards(decks)
     deck_states = {card_id: state for card_id, state in states.items() if card_id in owner}
-    dates = due_dates(decks, states, exam)
+    dues = _Dues(DueView.of_states(states), exam)
+    ids = _all_ids(decks)
     per_day = Counter(review.day for review in reviews)
     current, longest = streaks(set(per_day), today)
     fronts = {card.id: card.front for deck in decks for card in deck.cards}
@@ -157,11 +195,11 @@ def compute(decks: Sequence[Deck], states: dict[str, CardState], reviews: Sequen
         "cards_total": len(owner),
         "cards_seen": len(deck_states),
         "cards_mature": sum(1 for s in deck_states.values() if s.interval >= MATURE_DAYS),
-        "due_today": due_by(dates, states, today),
+        "due_today": dues.count_due_by(ids, today)[0],
         "retention": retention(reviews, today),
         "streak_days": current,
         "streak_longest": longest,
-        "forecast": forecast(dates, today),
+        "forecast": forecast(dues.dates(ids), today),
         "heatmap": heatmap(per_day, today),
         "decks": deck_rows,
         "deck_easiness": {deck.id: _mean([states[c.id].easiness for c in deck.cards if c.id in states])

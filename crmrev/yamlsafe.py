@@ -172,11 +172,12 @@ def parse(text: str, path: str, *, with_marks: bool = True) -> Document:
             path, line, column, Severity.ERROR, "D001",
             f"YAML syntax error: {detail}; check indentation and quoting here")])
     except yaml.reader.ReaderError as exc:
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
         line = text.count("\n", 0, exc.position) + 1
         column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
         return Document(data=None, problems=[Problem(
             path, line, column, Severity.ERROR, "D016",
-            f"control character U+{exc.character if isinstance(exc.character, int) else ord(exc.character):04X} "
+            f"control character U+{code:04X} "
             "is not allowed in YAML; remove it (write it as an escape inside double quotes if you "
             "really mean it)")])
     except (yaml.YAMLError, RecursionError, ValueError, MemoryError) as exc:

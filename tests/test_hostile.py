@@ -77,7 +77,7 @@ def test_hostile_deck_is_refused_with_file_and_line(tmp_path, invoke, name):
 
 
 def test_deep_input_does_not_crash_the_c_loader_in_a_real_process(tmp_path):
-    folder, target = deck_dir(tmp_path, "cards: " + "[" * 1_000_000 + "\n")
+    folder, _target = deck_dir(tmp_path, "cards: " + "[" * 1_000_000 + "\n")
     result = run_crmrev(tmp_path / "p.json", "check", str(folder))
     assert result.returncode == 1  # a crash would be -11 (SIGSEGV)
     assert "[D005]" in result.stdout

@@ -136,7 +136,8 @@ def test_read_only_folder_as_an_unprivileged_user(invoke):
 # ---------------------------------------------------------------- injected write failures
 
 
-def failing(code: int, predicate=lambda *a: True):
+def failing(original, code: int, predicate=lambda *a: True):
+    """Wrap an os function so that it fails with `code` when predicate(args) holds."""
     def fail(*args, **kwargs):
         if predicate(*args):
             raise OSError(code, os.strerror(code))
@@ -144,18 +145,13 @@ def failing(code: int, predicate=lambda *a: True):
     return fail
 
 
-original = None
-
-
 @pytest.mark.parametrize("code", [errno.ENOSPC, errno.EIO])
 @pytest.mark.parametrize("stage", ["write", "fsync"])
 def test_answer_write_failure_keeps_everything_and_tells_the_user(invoke, progress_path, monkeypatch, code, stage):
-    global original
     invoke("review", "--new", "2", input="5\n5\n", env={"CRMREV_TODAY": "2026-03-02"})
     snapshot, log = progress_path.read_bytes(), log_path_for(progress_path).read_bytes()
-    original = getattr(os, stage)
     predicate = (lambda fd, data: data.startswith(b'{"card"')) if stage == "write" else (lambda fd: True)
-    monkeypatch.setattr(os, stage, failing(code, predicate))
+    monkeypatch.setattr(os, stage, failing(getattr(os, stage), code, predicate))
     result = invoke("review", "--new", "2", input="4\n4\n", env={"CRMREV_TODAY": "2026-03-03"})
     monkeypatch.undo()
     assert result.exit_code == 2, result.output
@@ -170,11 +166,9 @@ def test_answer_write_failure_keeps_everything_and_tells_the_user(invoke, progre
 
 @pytest.mark.parametrize("code", [errno.ENOSPC, errno.EIO])
 def test_snapshot_rename_failure_keeps_old_file_and_the_answers(invoke, progress_path, monkeypatch, code):
-    global original
     invoke("review", "--new", "1", input="5\n", env={"CRMREV_TODAY": "2026-03-02"})
     snapshot = progress_path.read_bytes()
-    original = os.replace
-    monkeypatch.setattr(os, "replace", failing(code, lambda src, dst: str(dst).endswith("progress.json")))
+    monkeypatch.setattr(os, "replace", failing(os.replace, code, lambda src, dst: str(dst).endswith("progress.json")))
     result = invoke("review", "--new", "1", input="4\n4\n", env={"CRMREV_TODAY": "2026-03-03"})
     monkeypatch.undo()
     assert result.exit_code == 2
