@@ -289,6 +289,56 @@ def stats(
     ui.make_console().print(ui.stats_view(data))
 
 
+@app.command()
+def exam(
+    date: Annotated[str | None, typer.Argument(help="The exam date, YYYY-MM-DD.", show_default=False)]
+    = None,
+    clear: Annotated[bool, typer.Option("--clear", help="Forget the exam date.")] = False,
+    progress: ProgressOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Set (`crmrev exam 2027-06-14`), clear (`--clear`) or show the exam date.
+
+    While a date is set, no seen card is scheduled past it: its last review is moved into the week
+    before, spread over those days; `crmrev stats` shows readiness and `review --cram` practises the
+    weakest cards.
+    """
+    import datetime as dt
+
+    from crmrev import clock
+    from crmrev.errors import UsageError
+
+    today = clock.today()
+    if date is not None and clear:
+        raise UsageError("give a date or --clear, not both")
+    if date is None and not clear:
+        store = _open_progress(progress, writable=False)
+        _show_exam(store.exam, today, as_json)
+        return
+    day = None
+    if date is not None:
+        try:
+            day = dt.date.fromisoformat(date.strip())
+        except ValueError:
+            raise UsageError(f"{date!r} is not a date", hint="use the form YYYY-MM-DD") from None
+        if day <= today:
+            raise UsageError(f"the exam date {day.isoformat()} is not after today ({today.isoformat()})",
+                             hint="give a future date, or --clear")
+    with _open_progress(progress, writable=True) as store:
+        store.set_exam(day)
+    _show_exam(day, today, as_json)
+
+
+def _show_exam(day, today, as_json: bool) -> None:
+    data = {"date": day.isoformat() if day else None, "days_left": (day - today).days if day else None}
+    if as_json:
+        _print_json(data)
+    elif day is None:
+        typer.echo("No exam date is set.")
+    else:
+        typer.echo(f"Exam on {data['date']}: {data['days_left']} days left.")
+
+
 class OutputFormat(StrEnum):
     text = "text"
     json = "json"

@@ -10,28 +10,24 @@ from crmrev.model import CardState
 RUN_UP_DAYS = 7  # capped reviews are spread over (at most) the last week before the exam
 
 
-def run_up_window(last_review: dt.date, exam: dt.date) -> int:
-    return max(1, min(RUN_UP_DAYS, (exam - dt.timedelta(days=1) - last_review).days))
-
-
 def effective_due(card_id: str, state: CardState, exam: dt.date | None) -> dt.date:
     return capped_due(card_id, state.due, state.last_review, exam)
 
 
 def capped_due(card_id: str, due: dt.date, last: dt.date | None, exam: dt.date | None) -> dt.date:
     """The due date the queue uses. With an exam set, a card whose SM-2 due date would fall on or
-    after the exam is instead due on a day in the run-up, chosen by a stable hash of its id so the
-    final reviews are spread out rather than piled onto one day. A card already reviewed in the
-    run-up has had its final review and keeps its SM-2 date."""
-    if exam is None or due < exam:
+    after the exam, and which has not been reviewed in the run-up (the last RUN_UP_DAYS days before
+    the exam), is instead due on one day of the run-up, chosen by a stable hash of its id, so the
+    final reviews are spread out rather than piled onto one day. The stored SM-2 state is never
+    changed: clearing the exam date restores every SM-2 date."""
+    if exam is None or due < exam or last is None:
         return due
-    if last is None or last >= exam - dt.timedelta(days=1):
-        return due
-    window = run_up_window(last, exam)
-    if last >= exam - dt.timedelta(days=window):
-        return due
-    offset = zlib.crc32(card_id.encode("utf-8")) % window
-    return exam - dt.timedelta(days=1 + offset)
+    run_up_start = exam - dt.timedelta(days=RUN_UP_DAYS)
+    if last >= run_up_start:
+        return due  # it has had its final review
+    first = max(run_up_start, last + dt.timedelta(days=1))
+    span = (exam - first).days  # the days first … exam − 1
+    return first + dt.timedelta(days=zlib.crc32(card_id.encode("utf-8")) % span)
 
 
 def recall_on(state: CardState | None, day: dt.date) -> float:

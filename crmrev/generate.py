@@ -94,14 +94,14 @@ def _split_reason(text: str) -> tuple[str, str]:
 
 
 def _until_comma(text: str) -> str:
-    """The text up to the first comma that is not inside brackets."""
+    """The text up to the first comma or em dash that is not inside brackets."""
     depth = 0
     for index, char in enumerate(text):
         if char in "([":
             depth += 1
         elif char in ")]":
             depth = max(0, depth - 1)
-        elif char == "," and depth == 0:
+        elif char in ",—" and depth == 0:
             return text[:index].strip()
     return text.strip()
 
@@ -113,6 +113,9 @@ def _is_meaningful(phrase: str) -> bool:
 
 def _gap_phrase(mistake: str) -> tuple[str, str, str] | None:
     """Find (before, answer, after) where answer is the phrase a learner should recall."""
+    trailing_example = re.search(r"\s*\([^()]*\)$", mistake)
+    if trailing_example and trailing_example.start() > 0:
+        return _gap_phrase(mistake[: trailing_example.start()])  # the example stays on the back
     lowered = mistake.lower()
     for triggers in _GAP_TRIGGERS:
         best: tuple[tuple[bool, int], tuple[str, str, str]] | None = None
@@ -125,8 +128,8 @@ def _gap_phrase(mistake: str) -> tuple[str, str, str] | None:
                 if not 1 <= n_words <= 8 or not _is_meaningful(answer):
                     continue
                 before = mistake[:start]
-                if answer.lower() in (before + after).lower():
-                    continue
+                if answer.lower() in (before + after).lower() or before.count("(") != before.count(")"):
+                    continue  # never split a bracket, never leave the answer in view
                 # Prefer a phrase of two or more words, then the one nearest the end.
                 rank = (n_words >= 2, len(before))
                 if best is None or rank > best[0]:
@@ -170,6 +173,139 @@ def misconception_card(bullet: Bullet) -> tuple[str, str] | None:
     front = f"Complete this common mistake: “{statement}” What belongs in the gap?{question}"
     back = sentence(answer) + (" " + sentence(reason) if reason else "")
     return front, f"{back}\n\n{in_full}"
+
+
+_TIP_CONDITION = re.compile(r"^(when|for|if|in|before|after|during|whenever)\b(.{8,}?),\s+(.{8,})$", re.I)
+
+
+def exam_tip_card(bullet: Bullet) -> tuple[str, str] | None:
+    """"When X, do Y" asks what to do when X; anything else blanks the advice's key phrase."""
+    text = normalise_space(bullet.text).rstrip(".")
+    if len(text.split()) < 4:
+        return None
+    in_full = f"{IN_FULL}“{sentence(text)}”"
+    condition = _TIP_CONDITION.match(text)
+    if condition:
+        situation = f"{condition.group(1)}{condition.group(2)}"
+        front = f"Exam technique: {lower_first(situation)}, what should you do?"
+        return front, f"{sentence(condition.group(3))}\n\n{in_full}"
+    gap = _gap_phrase(text)
+    if gap is None:
+        return None
+    before, answer, after = gap
+    front = f"Complete this exam tip: “{sentence(f'{before}{GAP}{after}')}” What belongs in the gap?"
+    return front, f"{sentence(answer)}\n\n{in_full}"
+
+
+# What examiners credit, as "<lead> <what is credited>"; a lead ending in "that"/"show" is followed
+# by a clause ("the candidate has used ..."), which reads badly after "credit for", so it is gapped.
+_CREDIT_LEAD = re.compile(
+    r"^(?:(?:award credit for|credit should be given for|credit)(?: evidence of)?|expect evidence of|"
+    r"require|candidates should provide|(?P<clause>look for (?:evidence|proof) that|evidence must show)|"
+    r"look for (?:evidence|proof) of|look for|examiners? (?:will )?(?:look for|reward|credit))\s+", re.I)
+# Where the evidence starts, strongest first.
+_EVIDENCE_WORDS = ("such as", "through", "using", "by", "via", "including", "with", "(e.g.", "to")
+_WEAK_ENDINGS = {"and", "or", "the", "a", "an", "of", "to", "in", "for", "ability", "how", "that"}
+
+
+def _evidence_split(core: str) -> tuple[str, str] | None:
+    lowered = core.lower()
+    for word in _EVIDENCE_WORDS:
+        at = lowered.find(f" {word} ")
+        if at < 0:
+            continue
+        head, detail = core[:at].strip(" ,"), core[at:].strip(" ,")
+        words = head.split()
+        if len(words) >= 4 and len(detail.split()) >= 2 and words[-1].lower() not in _WEAK_ENDINGS:
+            return head, detail
+    return None
+
+
+def marking_point_card(bullet: Bullet) -> tuple[str, str] | None:
+    """Asks what evidence earns the credit; the back is the evidence the examiner names."""
+    text = normalise_space(bullet.text).rstrip(".")
+    lead = _CREDIT_LEAD.match(text)
+    core = text[lead.end():] if lead else text
+    if len(core.split()) < 4:
+        return None
+    in_full = f"{IN_FULL}“{sentence(text)}”"
+    split = None if lead and lead.group("clause") else _evidence_split(core)
+    if split:
+        head, detail = split
+        front = f"Marking point: what evidence earns credit for {lower_first(head)}?"
+        return front, f"{sentence(detail)}\n\n{in_full}"
+    if lead and lead.group("clause"):
+        gap = _gap_phrase(core)
+        if gap:
+            before, answer, after = gap
+            front = (f"Marking point: examiners {lower_first(lead.group('clause'))} "
+                     f"“{before}{GAP}{after}.” What belongs in the gap?")
+            return front, f"{sentence(answer)}\n\n{in_full}"
+    gap = _gap_phrase(core)
+    if gap is None:
+        return None
+    before, answer, after = gap
+    front = (f"Marking point: complete what earns credit — “{sentence(f'{before}{GAP}{after}')}” "
+             "What belongs in the gap?")
+    return front, f"{sentence(answer)}\n\n{in_full}"
+
+
+_ACRONYM = re.compile(r"\(([A-Z][A-Z]{1,5})s?\)")
+_NAMED = re.compile(r"\b((?:[A-Z][a-z]+\s+){1,4}(?:Act|Regulations?|Model|Framework|Standard)(?:\s+\d{4})?)")
+_LISTED = re.compile(r"\b(?:such as|including|like|e\.g\.,?)\s+([^,;()]{3,60}?)(?=,|;|\)| and |\.|$)", re.I)
+_BRACKETED = re.compile(r"\(([^()]{3,60})\)")
+_WORD = re.compile(r"[A-Za-z][A-Za-z’'-]{6,}")
+CLOZE_PER_CONCEPT = 2
+
+
+def _expansions(explanation: str) -> list[str]:
+    """'service level agreements (SLAs)' → 'service level agreements': the words before an
+    acronym whose initials spell it."""
+    found = []
+    for match in _ACRONYM.finditer(explanation):
+        letters = match.group(1)
+        words = explanation[: match.start()].split()[-len(letters):]
+        if len(words) == len(letters) and "".join(w[0] for w in words).upper() == letters:
+            found.append(" ".join(words))
+    return found
+
+
+def _cloze_terms(explanation: str) -> list[str]:
+    """Key terms of an explanation, most telling first: acronym expansions, named acts and models,
+    listed examples, bracketed lists; else its longest word that is not a verb form."""
+    candidates = _expansions(explanation)
+    for pattern in (_NAMED, _LISTED, _BRACKETED):
+        candidates += [match.group(1) for match in pattern.finditer(explanation)]
+    found: list[str] = []
+    for term in candidates:
+        term = re.sub(r"^(?:the|a|an|of|and|to|e\.g\.,?)\s+", "", term.strip(" ,."), flags=re.I)
+        if term and _is_meaningful(term) and term.lower() not in (t.lower() for t in found):
+            found.append(term)
+    if not found:
+        words = _WORD.findall(explanation)[1:]  # the first word is the leading verb
+        words = [w for w in words if not w.lower().endswith(("ing", "ed")) and w.lower() not in _STOPWORDS]
+        found = sorted(words, key=len, reverse=True)[:1]
+    return found
+
+
+def cloze_cards(bullet: Bullet) -> list[tuple[str, str]]:
+    parts = split_concept(bullet.text)
+    if parts is None:
+        return []
+    term, explanation = parts
+    explanation = sentence(explanation)
+    cards = []
+    for answer in _cloze_terms(explanation):
+        start = explanation.find(answer)
+        blanked = explanation[:start] + GAP + explanation[start + len(answer):]
+        if start < 0 or answer.lower() in blanked.lower() or answer.lower() in term.lower():
+            continue
+        front = f"Fill the gap in this explanation of “{term}”: {blanked}"
+        back = f"{sentence(answer).rstrip('.')}\n\n{IN_FULL}“{term}: {explanation}”"
+        cards.append((front, back))
+        if len(cards) == CLOZE_PER_CONCEPT:
+            break
+    return cards
 
 
 # ---------------------------------------------------------------- ids that survive rewording
@@ -234,9 +370,13 @@ IN_FULL = "The note in full: "
 
 def content_key(card_type: str, front: str, back: str) -> str:
     """The bullet a generated card came from, recovered from its text, so that rename detection
-    compares what the author wrote rather than the question templates every card shares."""
+    compares what the author wrote rather than the question templates every card shares. A cloze
+    card adds its answer, since one bullet makes several."""
     if IN_FULL in back:
-        return back.rsplit(IN_FULL, 1)[1].strip("“”. ")
+        note = back.rsplit(IN_FULL, 1)[1].strip("“”. ")
+        if card_type == CardType.CLOZE:
+            return f"{back.split(chr(10), 1)[0]}\n{note}"
+        return note
     if card_type == CardType.CONCEPT:
         term = _TERM.search(front)
         if term:
@@ -258,6 +398,17 @@ def card_texts(topic: Topic, title: str) -> list[tuple[str, str, str, Bullet]]:
         made = misconception_card(bullet)
         if made:
             out.append((CardType.MISCONCEPTION.value, *made, bullet))
+    for bullet in topic.tips:
+        made = exam_tip_card(bullet)
+        if made:
+            out.append((CardType.EXAM_TIP.value, *made, bullet))
+    for bullet in topic.marking_points:
+        made = marking_point_card(bullet)
+        if made:
+            out.append((CardType.MARKING_POINT.value, *made, bullet))
+    for bullet in topic.concepts:
+        for front, back in cloze_cards(bullet):
+            out.append((CardType.CLOZE.value, front, back, bullet))
     return out
 
 
@@ -273,7 +424,8 @@ def generate_deck(topic: Topic, meta: DeckMeta, seed_source: str, seed_name: str
     taken = set(taken_ids or ()) | set(carried.values())
     cards = []
     for index, (kind, front, back, bullet) in enumerate(texts):
-        card_id = carried.get(index) or new_card_id(seed_name, kind, bullet.text, taken)
+        identity = bullet.text if kind != CardType.CLOZE else f"{bullet.text}\0{back}"
+        card_id = carried.get(index) or new_card_id(seed_name, kind, identity, taken)
         taken.add(card_id)
         cards.append(Card(id=card_id, type=kind, front=front, back=back,
                           source=f"{seed_source}:{bullet.line}"))

@@ -46,14 +46,16 @@ def test_report_counts_added_changed_removed(invoke, project):
     result = invoke("build", project / "seeds", "--out", project / "decks")
     assert result.exit_code == 0, result.output
     line = next(l for l in result.output.splitlines() if "retention-satisfaction" in l)
-    assert line.startswith("updated") and "+1 ~1 -1" in line
+    # the typo touches the concept card and its cloze card; one misconception in, one out
+    assert line.startswith("updated") and "+1 ~2 -1" in line
     assert "unchanged" in next(l for l in result.output.splitlines() if "crm-principles" in l)
 
 
 def test_ids_survive_rewording_and_typo_fixes(invoke, project):
     deck_path = project / "decks" / SEED_001.replace(".txt", ".yaml")
     before = deck_cards(deck_path)
-    by_source_line = {card["source"].rsplit(":", 1)[1]: card_id for card_id, card in before.items()}
+    by_source_line = {card["source"].rsplit(":", 1)[1]: card_id for card_id, card in before.items()
+                      if card["type"] in ("concept", "misconception")}
     seed = project / "seeds" / SEED_001
     text = seed.read_text(encoding="utf-8")
     edits = [
@@ -83,8 +85,10 @@ def test_new_bullet_gets_new_id_and_deleted_bullet_loses_its_id(invoke, project)
     seed.write_text("\n".join(lines), encoding="utf-8")
     assert invoke("build", project / "seeds", "--out", project / "decks").exit_code == 0
     after = deck_cards(deck_path)
-    gone = set(before) - set(after)
-    new = set(after) - set(before)
+    concepts_before = {i for i, c in before.items() if c["type"] == "concept"}
+    concepts_after = {i for i, c in after.items() if c["type"] == "concept"}
+    gone = concepts_before - concepts_after
+    new = concepts_after - concepts_before
     assert len(gone) == 1 and len(new) == 1
     assert "Document production" in before[gone.pop()]["front"] and removed_text
     assert "Customer journey mapping" in after[new.pop()]["front"]

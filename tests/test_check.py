@@ -143,7 +143,7 @@ def test_stale_deck_names_the_seed_and_line(invoke, project):
     result = invoke("check", project / "decks", "--seeds", project / "seeds")
     assert result.exit_code == 1
     assert (f"{deck}:{expected_line}:1: error: deck is out of date with seeds/001_517a88d368b36150.txt "
-            "(+0 ~1 -0 cards); run `crmrev build` [D030]") in result.output
+            "(+0 ~2 -0 cards); run `crmrev build` [D030]") in result.output  # the concept and its cloze
 
 
 def test_seed_without_deck_and_deck_without_seed(invoke, project):

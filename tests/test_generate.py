@@ -37,7 +37,8 @@ def test_every_card_meets_the_quality_rules(plan):
         assert card.front.strip() and card.back.strip(), card.id
         assert card.front != card.back, card.id
         assert card.back.lower() not in card.front.lower(), card.id
-        assert card.front[0].isupper() and card.front.rstrip().endswith("?"), card.front
+        assert card.front[0].isupper(), card.front
+        assert card.front.rstrip().endswith("?") or "______" in card.front, card.front
 
 
 def test_every_card_source_points_at_its_bullet(plan):
@@ -93,3 +94,48 @@ def test_derived_title_rule_without_meta():
 def test_derived_title_falls_back_to_file_name_without_synopsis():
     meta = derive_meta(parse_seed("x\nKey Concepts & Core Principles\n- A: b\n", "s.txt"), "my_seed")
     assert (meta.id, meta.title) == ("my-seed", "my_seed")
+
+
+def test_five_seeds_give_the_exam_section_cards(plan):
+    counts = Counter(card.type for card in all_cards(plan))
+    assert counts["exam-tip"] == 23
+    assert counts["marking-point"] == 26
+    assert counts["cloze"] >= 25
+    concepts = {card.source for card in all_cards(plan) if card.type == "concept"}
+    clozed = {card.source for card in all_cards(plan) if card.type == "cloze"}
+    assert concepts == clozed  # at least one cloze card for every concept
+
+
+def test_marking_point_asks_what_evidence_earns_the_credit():
+    from crmrev.generate import marking_point_card
+
+    front, back = marking_point_card(Bullet(
+        "Award credit for illustrating how positive working relationships are built and maintained "
+        "through professional conduct, reliability, and empathy.", 1))
+    assert front == ("Marking point: what evidence earns credit for illustrating how positive working "
+                     "relationships are built and maintained?")
+    assert back.startswith("Through professional conduct, reliability, and empathy.")
+
+
+def test_exam_tip_condition_becomes_the_question():
+    from crmrev.generate import exam_tip_card
+
+    front, back = exam_tip_card(Bullet("When proposing improvements, always justify recommendations with data.", 1))
+    assert front == "Exam technique: when proposing improvements, what should you do?"
+    assert back.startswith("Always justify recommendations with data.")
+
+
+def test_cloze_blanks_key_terms_not_filler():
+    from crmrev.generate import cloze_cards
+
+    cards = cloze_cards(Bullet("Customer Service Excellence: Understanding service that meets expectations, "
+                               "including service level agreements (SLAs) and key performance indicators (KPIs).", 1))
+    answers = [back.split("\n")[0] for _front, back in cards]
+    assert answers == ["Service level agreements", "Key performance indicators"]
+    for front, back in cards:
+        assert "______" in front and back.split("\n")[0].lower() not in front.lower()
+
+
+def test_cloze_ids_stay_stable_and_distinct(plan):
+    cloze = [card for card in all_cards(plan) if card.type == "cloze"]
+    assert len({card.id for card in cloze}) == len(cloze)

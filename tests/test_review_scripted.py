@@ -157,10 +157,10 @@ def test_due_json_shape_and_counts(invoke, progress_path):
     data = json.loads(result.stdout)
     assert set(data) == {"today", "due_today", "new_today", "unseen", "total", "decks"}
     assert data["today"] == "2026-03-03"
-    assert (data["due_today"], data["new_today"], data["unseen"], data["total"]) == (2, 20, 46, 48)
+    assert (data["due_today"], data["new_today"], data["unseen"], data["total"]) == (2, 20, 126, 128)
     first = data["decks"][0]
     assert set(first) == {"id", "title", "due_today", "new_today", "unseen", "total"}
-    assert (first["id"], first["due_today"], first["unseen"]) == ("crm-principles", 2, 6)
+    assert (first["id"], first["due_today"], first["unseen"]) == ("crm-principles", 2, 18)
 
 
 def test_due_table_renders(invoke):

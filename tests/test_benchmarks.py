@@ -1,0 +1,42 @@
+"""The benchmark scripts run (smoke tests). Their figures are reported, never asserted: CI
+machines are shared and noisy, so speed lives in benchmarks/, not in timed tests."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.helpers import ROOT
+
+
+@pytest.mark.slow
+def test_benchmark_suite_quick_writes_every_figure(tmp_path):
+    out = tmp_path / "figures.json"
+    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--quick", "--json", str(out)],
+                            capture_output=True, text=True, timeout=900, env={"PATH": "/usr/bin:/bin",
+                                                                              "HOME": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(out.read_text())
+    for key in ("startup_ratio", "due_scale_ratio", "save_growth_ratio", "build_scaling", "sm2_speedup",
+                "peak_rss_mb_100k"):
+        assert isinstance(figures[key], float) and figures[key] > 0, key
+    assert figures["check_s"] > 0 and figures["check_decks"] == 100
+    for key in ("startup_ratio", "sm2_speedup", "peak_rss_mb_100k"):
+        assert key in result.stdout
+
+
+def test_exam_simulation_is_deterministic_and_reports_both_arms(tmp_path):
+    out = tmp_path / "sim.json"
+    command = [sys.executable, str(ROOT / "benchmarks" / "exam_sim.py"), "--seed", "11", "--json", str(out)]
+    first = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert first.returncode == 0, first.stderr
+    arms = json.loads(out.read_text())
+    second = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert json.loads(out.read_text()) == arms  # a seeded generator: the same numbers every run
+    plain, exam = arms["without exam mode"], arms["with exam mode"]
+    assert plain["cards"] == exam["cards"] == 128
+    assert 0 < plain["recalled"] < 1 and 0 < exam["recalled"] < 1
+    assert "with exam mode" in second.stdout
