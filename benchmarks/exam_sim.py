@@ -102,7 +102,8 @@ def simulate(seed: int, days: int, exam_mode: bool, cram_per_day: int = 0) -> di
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seed", type=int, default=2027)
     parser.add_argument("--days", type=int, default=60)
     parser.add_argument("--json", type=Path)

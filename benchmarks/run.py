@@ -236,81 +236,77 @@ def generate(quick: bool, workdir: Path) -> None:
     write_decks(workdir / "check-decks", scale["check_decks"] * 20, per_deck=20)
 
 
+CRMREV = [sys.executable, "-m", "crmrev"]
+DUE = [*CRMREV, "due", "--json"]
+
+
+def log(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def ratio(figures: dict, key: str, top: str, bottom: str, times: dict[str, list[float]]) -> None:
+    """Medians of two alternated series and their ratio, into figures."""
+    figures[f"{key}_{top}_s"] = statistics.median(times[top])
+    figures[f"{key}_{bottom}_s"] = statistics.median(times[bottom])
+    figures[f"{key}_ratio"] = figures[f"{key}_{top}_s"] / figures[f"{key}_{bottom}_s"]
+
+
+def measure_processes(figures: dict, workdir: Path, runs: int) -> None:
+    fresh = base_env(CRMREV_PROGRESS=str(workdir / "fresh.json"))
+    log("startup …")
+    ratio(figures, "startup", "due", "imports", alternate({
+        "due": (DUE, fresh),
+        "imports": ([sys.executable, "-c", "import typer, rich.console, yaml, json"], base_env()),
+    }, runs))
+    log("due at scale …")
+    big = base_env(CRMREV_PROGRESS=str(workdir / "big.json"), CRMREV_DECKS=str(workdir / "big-decks"))
+    timed(DUE, big)  # the first run fills the deck cache; not counted
+    times = alternate({"big": (DUE, big), "bundled": (DUE, fresh)}, runs)
+    ratio(figures, "due_scale", "big", "bundled", times)
+    figures["peak_rss_mb_100k"] = max(timed(DUE, big)[1] for _ in range(3))
+    log("build …")
+    builds: dict[str, list[float]] = {"big": [], "small": []}
+    for round_number in range(3):
+        for name in ("small", "big"):
+            command = [*CRMREV, "build", str(workdir / f"seeds-{name}"), "--out",
+                       str(workdir / f"built-{name}-{round_number}")]
+            builds[name].append(timed(command, base_env())[0])
+    figures["build_small_s"] = statistics.median(builds["small"])
+    figures["build_big_s"] = statistics.median(builds["big"])
+    figures["build_scaling"] = figures["build_big_s"] / figures["build_small_s"]
+    log("check …")
+    figures["check_s"] = statistics.median(
+        timed([*CRMREV, "check", str(workdir / "check-decks")], base_env())[0] for _ in range(3))
+
+
+def measure_saves(figures: dict, workdir: Path, scale: dict[str, int]) -> None:
+    log("per-answer save …")
+    today = dt.date(2026, 11, 24)
+    big_ids, small_ids = card_ids(scale["big_cards"]), card_ids(scale["small_cards"])
+    big, small = [], []
+    for _ in range(3):
+        big += save_latencies(workdir / "big.json", big_ids, 60, today)
+        small += save_latencies(workdir / "small.json", small_ids, 60, today)
+    figures["save_big_ms"] = statistics.median(big) * 1000
+    figures["save_small_ms"] = statistics.median(small) * 1000
+    figures["save_growth_ratio"] = figures["save_big_ms"] / figures["save_small_ms"]
+
+
 def run(quick: bool, workdir: Path) -> dict:
     scale = scales(quick)
-    big_cards, big_reviews = scale["big_cards"], scale["big_reviews"]
-    small_cards, small_reviews = scale["small_cards"], scale["small_reviews"]
-    seeds_small, seeds_big = scale["seeds_small"], scale["seeds_big"]
-    check_decks, runs = scale["check_decks"], scale["runs"]
-    today = dt.date(2026, 11, 24)
-    py = sys.executable
-    crmrev = [py, "-m", "crmrev"]
-    figures: dict[str, object] = {}
-    log = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
-
     log("generating data …")
     # In a child process: this process must stay small, because a forked child's peak RSS
     # counts the parent's pages until it execs, which would inflate peak_rss_mb_100k.
-    subprocess.run([py, __file__, "--generate", str(workdir)] + (["--quick"] if quick else []),
+    subprocess.run([sys.executable, __file__, "--generate", str(workdir), *(["--quick"] if quick else [])],
                    check=True)
-    big_ids, small_ids = card_ids(big_cards), card_ids(small_cards)
-    check_dir = workdir / "check-decks"
-    empty_progress = workdir / "fresh.json"
-
-    log("startup …")
-    times = alternate({
-        "due": ([*crmrev, "due", "--json"], base_env(CRMREV_PROGRESS=str(empty_progress))),
-        "imports": ([py, "-c", "import typer, rich.console, yaml, json"], base_env()),
-    }, runs)
-    figures["startup_due_s"] = statistics.median(times["due"])
-    figures["startup_imports_s"] = statistics.median(times["imports"])
-    figures["startup_ratio"] = figures["startup_due_s"] / figures["startup_imports_s"]
-
-    log("due at scale …")
-    big_env = base_env(CRMREV_PROGRESS=str(workdir / "big.json"), CRMREV_DECKS=str(workdir / "big-decks"))
-    timed([*crmrev, "due", "--json"], big_env)  # the first run may fill caches; not counted
-    times = alternate({
-        "big": ([*crmrev, "due", "--json"], big_env),
-        "bundled": ([*crmrev, "due", "--json"], base_env(CRMREV_PROGRESS=str(empty_progress))),
-    }, runs)
-    figures["due_big_s"] = statistics.median(times["big"])
-    figures["due_bundled_s"] = statistics.median(times["bundled"])
-    figures["due_scale_ratio"] = figures["due_big_s"] / figures["due_bundled_s"]
-    figures["peak_rss_mb_100k"] = max(timed([*crmrev, "due", "--json"], big_env)[1] for _ in range(3))
-
-    log("per-answer save …")
-    big_lat, small_lat = [], []
-    for _ in range(3):
-        big_lat += save_latencies(workdir / "big.json", big_ids, 60, today)
-        small_lat += save_latencies(workdir / "small.json", small_ids, 60, today)
-    figures["save_big_ms"] = statistics.median(big_lat) * 1000
-    figures["save_small_ms"] = statistics.median(small_lat) * 1000
-    figures["save_growth_ratio"] = figures["save_big_ms"] / figures["save_small_ms"]
-
-    log("build …")
-    build_times: dict[str, list[float]] = {"small": [], "big": []}
-    for round_number in range(3):
-        for name, seeds in (("small", workdir / "seeds-small"), ("big", workdir / "seeds-big")):
-            out = workdir / f"built-{name}-{round_number}"
-            build_times[name].append(timed([*crmrev, "build", str(seeds), "--out", str(out)], base_env())[0])
-    figures["build_small_s"] = statistics.median(build_times["small"])
-    figures["build_big_s"] = statistics.median(build_times["big"])
-    figures["build_scaling"] = figures["build_big_s"] / figures["build_small_s"]
-
-    log("check …")
-    figures["check_decks"] = check_decks
-    figures["check_s"] = statistics.median(
-        timed([*crmrev, "check", str(check_dir)], base_env())[0] for _ in range(3))
-
+    figures: dict[str, object] = {"check_decks": scale["check_decks"]}
+    measure_processes(figures, workdir, scale["runs"])
+    measure_saves(figures, workdir, scale)
     log("SM-2 …")
     ours, theirs = sm2_rates(7 if quick else 11)
-    figures["sm2_crmrev_per_s"] = ours
-    figures["sm2_supermemo2_per_s"] = theirs
+    figures["sm2_crmrev_per_s"], figures["sm2_supermemo2_per_s"] = ours, theirs
     figures["sm2_speedup"] = ours / theirs
-
-    figures["scale"] = {"big_cards": big_cards, "big_reviews": big_reviews, "small_cards": small_cards,
-                        "small_reviews": small_reviews, "seeds_small": seeds_small, "seeds_big": seeds_big,
-                        "runs": runs, "quick": quick}
+    figures["scale"] = {**scale, "quick": quick}
     figures["machine"] = {"python": platform.python_version(), "platform": platform.platform(),
                           "cpus": os.cpu_count()}
     return figures
@@ -322,7 +318,8 @@ def table(figures: dict) -> str:
         ("startup_ratio", f"crmrev due --json (bundled) {figures['startup_due_s'] * 1000:.0f} ms ÷ "
                           f"imports {figures['startup_imports_s'] * 1000:.0f} ms"),
         ("due_scale_ratio", f"due at {scale['big_cards']:,} cards / {scale['big_reviews']:,} reviews "
-                            f"{figures['due_big_s'] * 1000:.0f} ms ÷ bundled {figures['due_bundled_s'] * 1000:.0f} ms"),
+                            f"{figures['due_scale_big_s'] * 1000:.0f} ms ÷ bundled "
+                            f"{figures['due_scale_bundled_s'] * 1000:.0f} ms"),
         ("save_growth_ratio", f"save at {scale['big_cards']:,}/{scale['big_reviews']:,} "
                               f"{figures['save_big_ms']:.2f} ms ÷ at {scale['small_cards']:,}/"
                               f"{scale['small_reviews']:,} {figures['save_small_ms']:.2f} ms"),
@@ -344,7 +341,8 @@ def table(figures: dict) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="small scales, for a smoke test")
     parser.add_argument("--json", type=Path, help="write the figures to this file")
     parser.add_argument("--keep", type=Path, help="generate data here and keep it")

@@ -6,6 +6,7 @@ the decks already written (to carry their card ids over), then writes only what 
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -93,10 +94,8 @@ def _other_deck_ids(out_dir: Path, own: set[Path]) -> set[str]:
     if out_dir.is_dir():
         for path in sorted(out_dir.glob("*.y*ml")):
             if path not in own:
-                try:
+                with contextlib.suppress(DeckError):  # `crmrev check` reports broken decks
                     taken.update(card.id for card in deckio.load_deck(path).cards)
-                except DeckError:
-                    pass  # `crmrev check` reports broken hand-written decks
     return taken
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from crmrev.model import Bullet, Card, CardType, Deck
@@ -277,8 +277,8 @@ def _cloze_terms(explanation: str) -> list[str]:
     for pattern in (_NAMED, _LISTED, _BRACKETED):
         candidates += [match.group(1) for match in pattern.finditer(explanation)]
     found: list[str] = []
-    for term in candidates:
-        term = re.sub(r"^(?:the|a|an|of|and|to|e\.g\.,?)\s+", "", term.strip(" ,."), flags=re.I)
+    for candidate in candidates:
+        term = re.sub(r"^(?:the|a|an|of|and|to|e\.g\.,?)\s+", "", candidate.strip(" ,."), flags=re.I)
         if term and _is_meaningful(term) and term.lower() not in (t.lower() for t in found):
             found.append(term)
     if not found:
@@ -388,28 +388,16 @@ def content_key(card_type: str, front: str, back: str) -> str:
 
 
 def card_texts(topic: Topic, title: str) -> list[tuple[str, str, str, Bullet]]:
-    """Every card a topic yields, as (type, front, back, bullet), in note order."""
-    out: list[tuple[str, str, str, Bullet]] = []
-    for bullet in topic.concepts:
-        made = concept_card(bullet, title)
-        if made:
-            out.append((CardType.CONCEPT.value, *made, bullet))
-    for bullet in topic.misconceptions:
-        made = misconception_card(bullet)
-        if made:
-            out.append((CardType.MISCONCEPTION.value, *made, bullet))
-    for bullet in topic.tips:
-        made = exam_tip_card(bullet)
-        if made:
-            out.append((CardType.EXAM_TIP.value, *made, bullet))
-    for bullet in topic.marking_points:
-        made = marking_point_card(bullet)
-        if made:
-            out.append((CardType.MARKING_POINT.value, *made, bullet))
-    for bullet in topic.concepts:
-        for front, back in cloze_cards(bullet):
-            out.append((CardType.CLOZE.value, front, back, bullet))
-    return out
+    """Every card a topic yields, as (type, front, back, bullet): section by section, note order."""
+    makers: tuple[tuple[CardType, list[Bullet], Callable[[Bullet], list]], ...] = (
+        (CardType.CONCEPT, topic.concepts, lambda bullet: [concept_card(bullet, title)]),
+        (CardType.MISCONCEPTION, topic.misconceptions, lambda bullet: [misconception_card(bullet)]),
+        (CardType.EXAM_TIP, topic.tips, lambda bullet: [exam_tip_card(bullet)]),
+        (CardType.MARKING_POINT, topic.marking_points, lambda bullet: [marking_point_card(bullet)]),
+        (CardType.CLOZE, topic.concepts, cloze_cards),
+    )
+    return [(kind.value, made[0], made[1], bullet)
+            for kind, bullets, make in makers for bullet in bullets for made in make(bullet) if made]
 
 
 def generate_deck(topic: Topic, meta: DeckMeta, seed_source: str, seed_name: str,

@@ -129,7 +129,7 @@ def _checked_columns(cards: dict) -> dict[str, list]:
             _kinds(dates[2]) - {str, type(None)}:
         raise ValueError("a date is not text")
     for text in set(dates[0]) | set(dates[1]) | set(dates[2]):
-        if text is not None and (len(text) != 10 or dt.date.fromisoformat(text).isoformat() != text):
+        if text is not None and (len(text) != 10 or text[4] != "-" or not dt.date.fromisoformat(text)):
             raise ValueError(f"{text!r} is not a YYYY-MM-DD date")
     return columns
 

@@ -52,14 +52,15 @@ class _Dues:
 
     def count_due_by(self, card_ids: Iterable[str], day: dt.date) -> tuple[int, int]:
         """(cards due on or before `day` and not answered on `day`, cards never seen)."""
-        index, last = self.view.index, self.view.last_review
+        index, last, dues = self.view.index, self.view.last_review, self.view.due
         day_text = day.isoformat()
         due = unseen = 0
-        for card_id in card_ids:
+        capped = self.of if self.exam is not None else None
+        for card_id in card_ids:  # the hot loop of `crmrev due`: 100,000 cards must stay cheap
             row = index.get(card_id)
             if row is None:
                 unseen += 1
-            elif self.of(card_id, row) <= day_text and last[row] != day_text:
+            elif (capped(card_id, row) if capped else dues[row]) <= day_text and last[row] != day_text:
                 due += 1
         return due, unseen
 

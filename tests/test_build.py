@@ -170,3 +170,14 @@ def test_author_can_override_deck_id_and_title(invoke, project, tmp_path):
     shutil.rmtree(project / "decks")
     assert invoke("build", project / "seeds", "--out", project / "decks").exit_code == 0
     assert load_deck(project / "decks" / SEED_000.replace(".txt", ".yaml")).id == "basics"
+
+
+def test_c_and_python_yaml_emitters_write_the_same_decks(monkeypatch):
+    import yaml
+
+    from crmrev.decks import dump_deck, load_deck
+
+    decks = [load_deck(path) for path in sorted((Path(__file__).parent.parent / "decks").glob("*.yaml"))]
+    fast = [dump_deck(deck, deck.source) for deck in decks]
+    monkeypatch.delattr(yaml, "CSafeDumper")
+    assert [dump_deck(deck, deck.source) for deck in decks] == fast

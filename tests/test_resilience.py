@@ -103,13 +103,13 @@ def test_read_only_folder_as_an_unprivileged_user(invoke):
         try:
             os.dup2(write_end, 1)
             os.dup2(write_end, 2)
-            sys.stdout = open(1, "w", closefd=False)  # pytest's capture objects are not the fds
-            sys.stderr = open(2, "w", closefd=False)
+            sys.stdout = open(1, "w", closefd=False)  # noqa: SIM115 - pytest's capture objects are not the fds
+            sys.stderr = open(2, "w", closefd=False)  # noqa: SIM115
             if os.geteuid() == 0:
                 os.setgid(65534)
                 os.setuid(65534)
             from crmrev.cli import main
-            sys.stdin = open(os.devnull)
+            sys.stdin = open(os.devnull)  # noqa: SIM115 - the child exits with os._exit
             main(["review", "--progress", os.path.join(folder, "progress.json")])
         except SystemExit as exc:
             sys.stdout.flush()
