@@ -17,7 +17,7 @@ from crmrev.model import CARD_TYPES, Card, Deck, DeckIndex, Problem, Severity
 from crmrev.text import first_unsafe, neutralise
 
 DECK_KEYS = {"id", "title", "cards"}
-DECK_OPTIONAL = {"source", "description"}
+DECK_OPTIONAL = {"source"}
 CARD_KEYS = {"id", "type", "front", "back"}
 CARD_OPTIONAL = {"source"}
 MAX_LENGTH = {"title": 120, "front": 600, "back": 2000, "id": 80}
@@ -107,7 +107,6 @@ class _Validator:
                      f"deck id '{deck_id}' must be letters, digits, '-', '_', '.' or '/'")
         title = self.text(data, "title", (), True)
         source = self.text(data, "source", (), False)
-        self.text(data, "description", (), False)
         cards_value = data.get("cards")
         cards: list[Card] = []
         if "cards" not in data:

@@ -142,6 +142,18 @@ def _gap_phrase(mistake: str) -> tuple[str, str, str] | None:
     return None
 
 
+def _gap_card(text: str, framing: str, in_full: str, reason: str = "") -> tuple[str, str] | None:
+    """A card that quotes `text` with its key phrase blanked; framing leads the front in."""
+    gap = _gap_phrase(text)
+    if gap is None:
+        return None
+    before, answer, after = gap
+    question = " And why is it a mistake?" if reason else ""
+    front = f"{framing} “{sentence(f'{before}{GAP}{after}')}” What belongs in the gap?{question}"
+    back = sentence(answer) + (" " + sentence(reason) if reason else "")
+    return front, f"{back}\n\n{in_full}"
+
+
 def misconception_card(bullet: Bullet) -> tuple[str, str] | None:
     text = normalise_space(bullet.text).rstrip(".")
     if len(text.split()) < 3:
@@ -164,15 +176,7 @@ def misconception_card(bullet: Bullet) -> tuple[str, str] | None:
         front = f"Common mistake: {lower_first(cause)}. What does this typically lead to?"
         return front, f"{sentence(consequence.group(1))}\n\n{in_full}"
 
-    gap = _gap_phrase(mistake)
-    if gap is None:
-        return None
-    before, answer, after = gap
-    statement = sentence(f"{before}{GAP}{after}")
-    question = " And why is it a mistake?" if reason else ""
-    front = f"Complete this common mistake: “{statement}” What belongs in the gap?{question}"
-    back = sentence(answer) + (" " + sentence(reason) if reason else "")
-    return front, f"{back}\n\n{in_full}"
+    return _gap_card(mistake, "Complete this common mistake:", in_full, reason)
 
 
 _TIP_CONDITION = re.compile(r"^(when|for|if|in|before|after|during|whenever)\b(.{8,}?),\s+(.{8,})$", re.I)
@@ -189,12 +193,7 @@ def exam_tip_card(bullet: Bullet) -> tuple[str, str] | None:
         situation = f"{condition.group(1)}{condition.group(2)}"
         front = f"Exam technique: {lower_first(situation)}, what should you do?"
         return front, f"{sentence(condition.group(3))}\n\n{in_full}"
-    gap = _gap_phrase(text)
-    if gap is None:
-        return None
-    before, answer, after = gap
-    front = f"Complete this exam tip: “{sentence(f'{before}{GAP}{after}')}” What belongs in the gap?"
-    return front, f"{sentence(answer)}\n\n{in_full}"
+    return _gap_card(text, "Complete this exam tip:", in_full)
 
 
 # What examiners credit, as "<lead> <what is credited>"; a lead ending in "that"/"show" is followed
@@ -235,19 +234,10 @@ def marking_point_card(bullet: Bullet) -> tuple[str, str] | None:
         front = f"Marking point: what evidence earns credit for {lower_first(head)}?"
         return front, f"{sentence(detail)}\n\n{in_full}"
     if lead and lead.group("clause"):
-        gap = _gap_phrase(core)
-        if gap:
-            before, answer, after = gap
-            front = (f"Marking point: examiners {lower_first(lead.group('clause'))} "
-                     f"“{before}{GAP}{after}.” What belongs in the gap?")
-            return front, f"{sentence(answer)}\n\n{in_full}"
-    gap = _gap_phrase(core)
-    if gap is None:
-        return None
-    before, answer, after = gap
-    front = (f"Marking point: complete what earns credit — “{sentence(f'{before}{GAP}{after}')}” "
-             "What belongs in the gap?")
-    return front, f"{sentence(answer)}\n\n{in_full}"
+        framing = f"Marking point: examiners {lower_first(lead.group('clause'))}"
+    else:
+        framing = "Marking point: complete what earns credit —"
+    return _gap_card(core, framing, in_full)
 
 
 _ACRONYM = re.compile(r"\(([A-Z][A-Z]{1,5})s?\)")

@@ -6,7 +6,7 @@ thousand of them, and tuples are the cheapest Python objects to define and to bu
 from __future__ import annotations
 
 import datetime as dt
-from enum import IntEnum, StrEnum
+from enum import StrEnum
 from typing import ClassVar, NamedTuple
 
 
@@ -21,17 +21,7 @@ class CardType(StrEnum):
 CARD_TYPES: tuple[str, ...] = tuple(t.value for t in CardType)
 
 
-class Grade(IntEnum):
-    """The SM-2 quality scale, as shown in the review legend."""
-
-    BLACKOUT = 0
-    WRONG_FAMILIAR = 1
-    WRONG_EASY_RECALL = 2
-    HARD = 3
-    HESITANT = 4
-    PERFECT = 5
-
-
+# The SM-2 quality scale, as the review legend shows it.
 GRADE_LABELS = {
     0: "blackout",
     1: "wrong, but familiar",

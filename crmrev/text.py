@@ -30,10 +30,6 @@ def neutralise(text: str) -> str:
     return _UNSAFE.sub(_visible, text)
 
 
-def has_unsafe(text: str) -> bool:
-    return _UNSAFE.search(text) is not None
-
-
 def first_unsafe(text: str) -> tuple[int, str] | None:
     match = _UNSAFE.search(text)
     return (match.start(), f"U+{ord(match.group()):04X}") if match else None

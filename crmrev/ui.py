@@ -30,8 +30,8 @@ def safe(text: str, style: str = "") -> Text:
     return Text(neutralise(text), style=style)
 
 
-def make_console(file=None, stderr: bool = False) -> Console:
-    return Console(file=file, stderr=stderr, highlight=False, emoji=False, markup=False,
+def make_console() -> Console:
+    return Console(highlight=False, emoji=False, markup=False,
                    soft_wrap=False)
 
 
