@@ -234,7 +234,8 @@ def marking_point_card(bullet: Bullet) -> tuple[str, str] | None:
         front = f"Marking point: what evidence earns credit for {lower_first(head)}?"
         return front, f"{sentence(detail)}\n\n{in_full}"
     if lead and lead.group("clause"):
-        framing = f"Marking point: examiners {lower_first(lead.group('clause'))}"
+        clause = lower_first(lead.group("clause"))
+        framing = f"Marking point: {'examiners ' if clause.startswith('look') else ''}{clause}"
     else:
         framing = "Marking point: complete what earns credit —"
     return _gap_card(core, framing, in_full)

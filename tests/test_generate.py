@@ -139,3 +139,15 @@ def test_cloze_blanks_key_terms_not_filler():
 def test_cloze_ids_stay_stable_and_distinct(plan):
     cloze = [card for card in all_cards(plan) if card.type == "cloze"]
     assert len({card.id for card in cloze}) == len(cloze)
+
+
+@pytest.mark.parametrize(("lead", "framing"), [
+    ("Look for proof that", "Marking point: examiners look for proof that “The candidate"),
+    ("Evidence must show", "Marking point: evidence must show “The candidate"),
+])
+def test_clause_marking_points_read_as_sentences(lead, framing):
+    from crmrev.generate import marking_point_card
+
+    front, _back = marking_point_card(Bullet(f"{lead} the candidate has used customer feedback to make "
+                                             "service improvements, showing a commitment to maintaining relations.", 1))
+    assert front.startswith(framing)
