@@ -81,7 +81,7 @@ def _root(
 
 @app.command()
 def build(
-    seeds_dir: Annotated[Path, typer.Argument(help="Folder of seed notes (*.txt).")] = Path("seeds"),
+    seeds_dir: Annotated[Path, typer.Argument(help="Folder of seed notes, *.txt.")] = Path("seeds"),
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write decks into.")] = Path("decks"),
     check: Annotated[bool, typer.Option("--check", help="Write nothing; exit 1 if any deck is out "
                                         "of date.")] = False,
@@ -115,10 +115,10 @@ def build(
 
 
 DecksOption = Annotated[Path | None, typer.Option(
-    "--decks", help="Folder of decks [env: CRMREV_DECKS; default: the bundled decks].",
+    "--decks", help="Folder of decks (env CRMREV_DECKS; default: the bundled decks).",
     show_default=False)]
 ProgressOption = Annotated[Path | None, typer.Option(
-    "--progress", help="Progress file [env: CRMREV_PROGRESS; default: your user data folder].",
+    "--progress", help="Progress file (env CRMREV_PROGRESS; default: your user data folder).",
     show_default=False)]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
 
@@ -166,7 +166,7 @@ def review(
     decks: DecksOption = None,
     progress: ProgressOption = None,
     new: Annotated[int | None, typer.Option("--new", min=0, help="New cards allowed in this "
-                                            "session [default: what is left of 20 a day].",
+                                            "session (default: what is left of 20 a day).",
                                             show_default=False)] = None,
     limit: Annotated[int | None, typer.Option("--limit", min=1, help="At most this many cards "
                                               "in this session (due cards first).",
@@ -348,9 +348,9 @@ class OutputFormat(StrEnum):
 @app.command()
 def check(
     decks_dir: Annotated[Path | None, typer.Argument(
-        help="Folder of decks [default: the decks crmrev would review].", show_default=False)] = None,
+        help="Folder of decks (default: the decks crmrev would review).", show_default=False)] = None,
     seeds: Annotated[Path | None, typer.Option("--seeds", help="Check decks are up to date with "
-                                               "these seeds [default: seeds/ if it exists].",
+                                               "these seeds (default: seeds/ if it exists).",
                                                show_default=False)] = None,
     progress: Annotated[Path | None, typer.Option("--progress", help="Also report cards in this "
                                                   "progress file that no deck has any more.",

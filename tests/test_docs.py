@@ -51,3 +51,12 @@ def test_quick_start_has_exactly_two_commands_and_ci_runs_the_second():
 def test_no_args_shows_help(invoke):
     result = invoke()
     assert "Usage" in result.output
+
+
+def test_help_text_is_shown_literally(invoke):
+    """Typer renders help with Rich markup, which silently swallows [bracketed] text."""
+    result = invoke("review", "--help", env={"COLUMNS": "200"})
+    assert "env CRMREV_DECKS; default: the bundled decks" in result.output
+    assert "default: what is left of 20 a day" in result.output
+    result = invoke("check", "--help", env={"COLUMNS": "200"})
+    assert "default: seeds/ if it exists" in result.output
