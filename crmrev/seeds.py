@@ -162,6 +162,10 @@ class _Parser:
         for key, attr in _LIST_FIELDS.items():
             bullets = [Bullet(" ".join(parts), line) for parts, line in self.items[key]]
             setattr(topic, attr, bullets)
+        for bullet in topic.concepts:
+            if split_concept(bullet.text) is None:
+                self.warn(bullet.line, "S008", "key concept is not 'Term: explanation' (a colon and a "
+                          "space after the term); no concept card was made from it")
         if SYNOPSIS in self.seen and not topic.synopsis:
             self.warn(last, "S004", "section 'Topic Synopsis' is empty")
 

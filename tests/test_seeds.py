@@ -135,3 +135,11 @@ def test_real_seeds_parse_without_warnings():
         topic = parse_seed(decode_seed(path.read_bytes(), path.name), path.name)
         assert topic.warnings == [], path
         assert topic.synopsis and not topic.synopsis.endswith("f")
+
+
+def test_concept_without_term_colon_warns_at_its_line():
+    text = CLEAN.replace("- Rapport: Building trust.", "- Rapport – building trust over time")
+    topic = parse(text, "seeds/r.txt")
+    [warning] = topic.warnings
+    assert (warning.code, warning.line) == ("S008", 6)
+    assert "Term: explanation" in warning.message
