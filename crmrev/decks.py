@@ -44,7 +44,9 @@ def deck_files(directory: Path) -> list[Path]:
                          hint="pass --decks DIR or set CRMREV_DECKS")
     if not directory.is_dir():
         raise UsageError(f"{directory} is not a folder", hint="pass the folder holding *.yaml decks")
-    files = sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    with os.scandir(directory) as entries:  # scandir: no stat per file to tell files from folders
+        files = sorted(Path(entry.path) for entry in entries
+                       if entry.name.endswith((".yaml", ".yml")) and entry.is_file())
     if not files:
         raise UsageError(f"no decks (*.yaml) in {directory}",
                          hint="run `crmrev build` to make decks from seeds")

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -102,6 +103,10 @@ COLUMNS = ("id", "repetitions", "interval", "easiness", "due", "last_review", "f
 _new = tuple.__new__
 
 
+_ISO_DATE = r"\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])"
+_ISO_DATES = re.compile(rf"{_ISO_DATE}(?:\n{_ISO_DATE})*")
+
+
 def _kinds(column: list) -> set[type]:
     return set(map(type, column))
 
@@ -128,9 +133,10 @@ def _checked_columns(cards: dict) -> dict[str, list]:
     if _kinds(dates[0]) - {str} or _kinds(dates[1]) - {str, type(None)} or \
             _kinds(dates[2]) - {str, type(None)}:
         raise ValueError("a date is not text")
-    for text in set(dates[0]) | set(dates[1]) | set(dates[2]):
-        if text is not None and (len(text) != 10 or text[4] != "-" or not dt.date.fromisoformat(text)):
-            raise ValueError(f"{text!r} is not a YYYY-MM-DD date")
+    distinct = (set(dates[0]) | set(dates[1]) | set(dates[2])) - {None}
+    if distinct and not _ISO_DATES.fullmatch("\n".join(distinct)):  # one C-speed pass
+        bad = next(text for text in distinct if not _ISO_DATES.fullmatch(text))
+        raise ValueError(f"{bad!r} is not a YYYY-MM-DD date")
     return columns
 
 
@@ -138,7 +144,11 @@ def states_from_columns(columns: dict[str, list]) -> dict[str, CardState]:
     days: dict[str | None, dt.date | None] = {None: None}
     for name in ("due", "last_review", "first_seen"):
         for text in set(columns[name]) - days.keys():
-            days[text] = dt.date.fromisoformat(text)
+            try:
+                days[text] = dt.date.fromisoformat(text)
+            except ValueError:  # well-formed but impossible, such as 2026-02-30
+                raise ProgressError(f"progress holds the impossible date {text!r}",
+                                    hint="restore a backup (progress.json.bak.1) or fix the date") from None
     day = days.__getitem__
     core = Sm2Core.of
     cores = [core(r, i, round(e * 100)) for r, i, e in

@@ -52,16 +52,18 @@ class _Dues:
 
     def count_due_by(self, card_ids: Iterable[str], day: dt.date) -> tuple[int, int]:
         """(cards due on or before `day` and not answered on `day`, cards never seen)."""
-        index, last, dues = self.view.index, self.view.last_review, self.view.due
+        index, last = self.view.index, self.view.last_review
         day_text = day.isoformat()
-        due = unseen = 0
-        capped = self.of if self.exam is not None else None
-        for card_id in card_ids:  # the hot loop of `crmrev due`: 100,000 cards must stay cheap
-            row = index.get(card_id)
-            if row is None:
-                unseen += 1
-            elif (capped(card_id, row) if capped else dues[row]) <= day_text and last[row] != day_text:
-                due += 1
+        # The hot path of `crmrev due` at 100,000 cards: the lookups run as C-level maps.
+        rows = list(map(index.get, card_ids))
+        unseen = rows.count(None)
+        if self.exam is None:
+            dues = self.view.due
+            due = sum(1 for row in rows
+                      if row is not None and dues[row] <= day_text and last[row] != day_text)
+        else:
+            due = sum(1 for card_id, row in zip(card_ids, rows, strict=True)
+                      if row is not None and self.of(card_id, row) <= day_text and last[row] != day_text)
         return due, unseen
 
     def dates(self, card_ids: Iterable[str]) -> list[str]:

@@ -229,3 +229,26 @@ def test_snapshot_write_failure_keeps_old_file_and_answers(tmp_path, monkeypatch
     store.close()
     with open_progress(path, writable=False) as reader:
         assert "z" in reader.states  # the answer is in the log
+
+
+@pytest.mark.parametrize("bad_date", ["2026-13-01", "2026-3-1", "tomorrow"])
+def test_malformed_dates_take_the_repair_path(tmp_path, bad_date):
+    path = tmp_path / "progress.json"
+    make_history(path)
+    good = path.read_bytes()
+    path.write_bytes(good.replace(b'"due":["', f'"due":["{bad_date}","'.encode(), 1).replace(
+        b'"id":["', b'"id":["zz","', 1).replace(b'"repetitions":[', b'"repetitions":[1,', 1)
+        .replace(b'"interval":[', b'"interval":[1,', 1).replace(b'"easiness":[', b'"easiness":[2.5,', 1)
+        .replace(b'"last_review":[', b'"last_review":[null,', 1).replace(b'"first_seen":[', b'"first_seen":[null,', 1)
+        .replace(b'"lapses":[', b'"lapses":[0,', 1).replace(b'"reviews":[', b'"reviews":[0,', 1))
+    with open_progress(path, writable=True) as store:
+        assert "zz" not in store.states
+        assert any("damaged" in n and "YYYY-MM-DD" in n for n in store.notices)
+
+
+def test_an_impossible_but_well_formed_date_is_a_clear_error(tmp_path):
+    path = tmp_path / "progress.json"
+    make_history(path, sessions=1)
+    path.write_bytes(path.read_bytes().replace(b'"due":["2026-03-03"', b'"due":["2026-02-30"', 1))
+    with open_progress(path, writable=False) as store, pytest.raises(ProgressError, match="impossible date"):
+        _ = store.states
