@@ -139,7 +139,6 @@ def _plan_one(plan: BuildPlan, seed: Path, display: str, target: Path,
                         f"{exc.message}", path=exc.path, line=exc.line,
                         hint="fix or delete that deck, then build again") from None
     deck = generate_deck(topic, deck_meta, display, seed.name, old.cards if old else (), taken)
-    taken.update(card.id for card in deck.cards)
     if not deck.cards:
         plan.problems.append(Problem(display, 1, 1, Severity.WARNING, "S006",
                                      "seed yields no cards; check its section headings and bullets"))

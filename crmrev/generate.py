@@ -396,11 +396,14 @@ def generate_deck(topic: Topic, meta: DeckMeta, seed_source: str, seed_name: str
     """Build a deck; ids come from old_cards where a card is the same or a reworded one.
 
     seed_source is how sources are written ("seeds/000_x.txt"); seed_name feeds new ids, so it
-    must not change when a project moves folders."""
+    must not change when a project moves folders. taken_ids, the ids other decks already use, is
+    extended with this deck's ids."""
     texts = card_texts(topic, meta.title)
     keyed = [(kind, content_key(kind, front, back)) for kind, front, back, _ in texts]
     carried = carry_ids(keyed, list(old_cards))
-    taken = set(taken_ids or ()) | set(carried.values())
+    # The caller's set is extended in place: copying it per deck made building 1,000 seeds quadratic.
+    taken = taken_ids if taken_ids is not None else set()
+    taken.update(carried.values())
     cards = []
     for index, (kind, front, back, bullet) in enumerate(texts):
         identity = bullet.text if kind != CardType.CLOZE else f"{bullet.text}\0{back}"
