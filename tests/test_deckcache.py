@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import os
 
-from crmrev.decks import load_deck_index, load_decks
 from crmrev.deckcache import cache_dir
+from crmrev.decks import load_deck_index, load_decks
 
 DECK = "id: x\ntitle: T\ncards:\n- id: a\n  type: concept\n  front: Q?\n  back: A.\n"
 
@@ -23,7 +23,7 @@ def test_cache_is_filled_and_then_used(tmp_path, monkeypatch):
     assert load_decks(folder)[0].cards[0].front == "Q?"
     assert sorted(p.suffix for p in (tmp_path / "cache").iterdir()) == [".marshal", ".marshal"]
     calls = []
-    monkeypatch.setattr("crmrev.decks.load_deck", lambda path: calls.append(path))
+    monkeypatch.setattr("crmrev.decks.load_deck", calls.append)
     assert load_decks(folder)[0].cards[0].back == "A."  # served from the cache
     assert load_deck_index(folder)[0].card_ids == ("a",)
     assert calls == []
