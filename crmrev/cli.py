@@ -280,7 +280,7 @@ def stats(
     today = clock.today()
     all_decks = _load_decks(decks)
     store = _open_progress(progress, writable=False)
-    data = compute(all_decks, store.states, list(store.iter_reviews()), today, store.exam)
+    data = compute(all_decks, store.states, store.iter_reviews(), today, store.exam)
     if as_json:
         _print_json(data)
         return

@@ -334,10 +334,20 @@ class Progress:
         return DueView.of_states(self.states)
 
     def iter_reviews(self) -> Iterator[Review]:
-        """The full history, oldest first (reads the whole log: only stats needs this)."""
-        for entry in read_log(self.log_path).entries:
-            if "event" not in entry:
-                yield Review.from_dict(entry)
+        """The full history, oldest first, streamed line by line (only stats needs it). Damaged
+        lines are skipped, as on load; an unfinished last line was never acknowledged."""
+        if not self.log_path.exists():
+            return
+        with open(self.log_path, "rb") as handle:
+            for line in handle:
+                if not line.endswith(b"\n"):
+                    return
+                try:
+                    entry = json.loads(line, parse_constant=_reject_constant)
+                    if isinstance(entry, dict) and "event" not in entry:
+                        yield Review.from_dict(entry)
+                except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+                    continue
 
     def introduced_on(self, day: dt.date) -> int:
         return self.due_view().first_seen.count(day.isoformat())

@@ -112,19 +112,26 @@ def session_summary(reviews: Sequence[Review], seconds: float, decks: Sequence[D
 # ---------------------------------------------------------------- history
 
 
-def retention(reviews: Iterable[Review], today: dt.date, days: int = RETENTION_DAYS) -> float | None:
-    """Share of first-of-day answers, in the last `days` days (today included), on cards seen on
-    an earlier day, that were graded 3 or more. None when there are none."""
-    start = today - dt.timedelta(days=days - 1)
-    seen: set[str] = set()
-    passed = total = 0
-    for review in reviews:
-        if review.kind == ReviewKind.FIRST:
-            if review.card in seen and start <= review.day <= today:
-                total += 1
-                passed += review.grade >= PASS
-            seen.add(review.card)
-    return passed / total if total else None
+class History:
+    """What stats needs from the review log, gathered in one streaming pass, so a million-line
+    log is read without holding it in memory. Retention: the share of first-of-day answers in the
+    last `days` days (today included), on cards seen on an earlier day, graded 3 or more."""
+
+    def __init__(self, reviews: Iterable[Review], today: dt.date, days: int = RETENTION_DAYS) -> None:
+        start = today - dt.timedelta(days=days - 1)
+        seen: set[str] = set()
+        self.total = passed = recalls = 0
+        self.per_day: Counter[dt.date] = Counter()
+        for review in reviews:
+            self.total += 1
+            self.per_day[review.day] += 1
+            if review.kind == ReviewKind.FIRST:
+                if review.card in seen and start <= review.day <= today:
+                    recalls += 1
+                    passed += review.grade >= PASS
+                seen.add(review.card)
+        self.retention = passed / recalls if recalls else None
+
 
 
 def streaks(days_with_reviews: set[dt.date], today: dt.date) -> tuple[int, int]:
@@ -175,14 +182,15 @@ def readiness(decks: Sequence[Deck], states: dict[str, CardState], exam: dt.date
     }
 
 
-def compute(decks: Sequence[Deck], states: dict[str, CardState], reviews: Sequence[Review],
+def compute(decks: Sequence[Deck], states: dict[str, CardState], reviews: Iterable[Review],
             today: dt.date, exam: dt.date | None = None) -> dict:
     """Everything `crmrev stats` shows, as plain data (the --json output)."""
     owner = deck_cards(decks)
     deck_states = {card_id: state for card_id, state in states.items() if card_id in owner}
     dues = _Dues(DueView.of_states(states), exam)
     ids = _all_ids(decks)
-    per_day = Counter(review.day for review in reviews)
+    history = History(reviews, today)
+    per_day = history.per_day
     current, longest = streaks(set(per_day), today)
     fronts = {card.id: card.front for deck in decks for card in deck.cards}
     hardest = sorted(deck_states.items(), key=lambda item: (-item[1].lapses, item[1].easiness, item[0]))
@@ -194,12 +202,12 @@ def compute(decks: Sequence[Deck], states: dict[str, CardState], reviews: Sequen
                           "mature": sum(1 for s in seen if s.interval >= MATURE_DAYS)})
     return {
         "today": today.isoformat(),
-        "reviews_total": len(reviews),
+        "reviews_total": history.total,
         "cards_total": len(owner),
         "cards_seen": len(deck_states),
         "cards_mature": sum(1 for s in deck_states.values() if s.interval >= MATURE_DAYS),
         "due_today": dues.count_due_by(ids, today)[0],
-        "retention": retention(reviews, today),
+        "retention": history.retention,
         "streak_days": current,
         "streak_longest": longest,
         "forecast": forecast(dues.dates(ids), today),
