@@ -90,10 +90,15 @@ def test_exam_date_survives_a_damaged_snapshot(invoke, progress_path):
     assert "Exam on 2026-06-15" in invoke("exam", env={"CRMREV_TODAY": "2026-06-02"}).output
 
 
-def test_capped_cards_show_up_in_due_before_the_exam(invoke, tmp_path, progress_path):
-    decks = tmp_path / "decks"
-    decks.mkdir()
-    (decks / "tiny.yaml").write_text(DECK)
+@pytest.fixture
+def decks(tmp_path):
+    folder = tmp_path / "decks"
+    folder.mkdir()
+    (folder / "tiny.yaml").write_text(DECK)
+    return folder
+
+
+def test_capped_cards_show_up_in_due_before_the_exam(invoke, decks, progress_path):
     # card a: 5, 5, 5 → interval 17 on 03-08, due 03-25
     record(progress_path, [("2026-03-01", "a", 5, "first"), ("2026-03-02", "a", 5, "first"),
                            ("2026-03-08", "a", 5, "first")])
@@ -104,10 +109,7 @@ def test_capped_cards_show_up_in_due_before_the_exam(invoke, tmp_path, progress_
     assert capped["due_today"] == 1  # a is due by the day before the exam
 
 
-def test_readiness_in_stats_on_a_known_history(invoke, tmp_path, progress_path):
-    decks = tmp_path / "decks"
-    decks.mkdir()
-    (decks / "tiny.yaml").write_text(DECK)
+def test_readiness_in_stats_on_a_known_history(invoke, decks, progress_path):
     record(progress_path, [("2026-03-01", "a", 5, "first"), ("2026-03-02", "a", 5, "first"),
                            ("2026-03-03", "b", 4, "first")])
     invoke("exam", "2026-03-12", env={"CRMREV_TODAY": "2026-03-04"})

@@ -13,10 +13,21 @@ from tests.helpers import env_for
 
 
 def spawn(progress, *args, today="2026-03-02", **extra):
-    child = pexpect.spawn(sys.executable, ["-m", "crmrev", "review", *args],
-                          env=env_for(progress, today, TERM="xterm-256color", **extra),
-                          encoding="utf-8", dimensions=(40, 100), timeout=20)
-    return child
+    env = {"TERM": "xterm-256color", **extra}
+    return pexpect.spawn(sys.executable, ["-m", "crmrev", "review", *args], env=env_for(progress, today, **env),
+                         encoding="utf-8", dimensions=(40, 100), timeout=20)
+
+
+def reveal_and_grade(child, grade: str) -> None:
+    child.send(" ")
+    child.expect("Answer")
+    child.send(grade)
+
+
+def finish(child) -> int:
+    child.expect(pexpect.EOF)
+    child.close()
+    return child.exitstatus
 
 
 def entries(progress):
@@ -64,23 +75,17 @@ def test_finishing_the_queue_shows_the_summary(tmp_path):
     progress = tmp_path / "progress.json"
     child = spawn(progress, "--limit", "1")
     child.expect("card 1 of 1")
-    child.send(" ")
-    child.expect("Answer")
-    child.send("5")
+    reveal_and_grade(child, "5")
     child.expect("Session complete")
     child.expect("Due tomorrow: 1")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    assert finish(child) == 0
 
 
 def test_ctrl_c_mid_card_saves_answers_and_exits_130(tmp_path):
     progress = tmp_path / "progress.json"
     child = spawn(progress, "--limit", "5")
     child.expect("card 1 of 5")
-    child.send(" ")
-    child.expect("Answer")
-    child.send("5")
+    reveal_and_grade(child, "5")
     child.expect("card 2 of 5")
     child.sendintr()
     child.expect("Interrupted: 1 answers saved")
@@ -95,15 +100,9 @@ def test_ctrl_c_mid_card_saves_answers_and_exits_130(tmp_path):
 @pytest.mark.parametrize("term_env", [{"TERM": "dumb"}, {"NO_COLOR": "1"}])
 def test_plain_terminals_work(tmp_path, term_env):
     progress = tmp_path / "progress.json"
-    child = pexpect.spawn(sys.executable, ["-m", "crmrev", "review", "--limit", "1"],
-                          env=env_for(progress, "2026-03-02", **term_env), encoding="utf-8",
-                          dimensions=(40, 100), timeout=20)
+    child = spawn(progress, "--limit", "1", **term_env)
     child.expect("card 1 of 1")
-    child.send(" ")
-    child.expect("Answer")
-    child.send("4")
+    reveal_and_grade(child, "4")
     child.expect("Session complete")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    assert finish(child) == 0
     assert len(entries(progress)) == 1
