@@ -229,7 +229,9 @@ def review(
             except (KeyboardInterrupt, _Interrupted) as exc:
                 code = EXIT_INTERRUPTED if isinstance(exc, KeyboardInterrupt) else 128 + exc.signum
                 store.close()
-                typer.echo(f"\nInterrupted: {len(session.reviews)} answers saved.", err=True)
+                from crmrev.text import plural
+
+                typer.echo(f"\nInterrupted: {plural(len(session.reviews), 'answer')} saved.", err=True)
                 raise typer.Exit(code) from None
             store.save()
             summary = session_summary(session.reviews, time.monotonic() - started, all_decks,

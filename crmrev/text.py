@@ -45,6 +45,11 @@ def slugify(text: str, max_words: int = 5) -> str:
     return "-".join(words[:max_words])
 
 
+def plural(count: int, noun: str) -> str:
+    """'1 answer', '2 answers'."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def normalise_space(text: str) -> str:
     return " ".join(text.split())
 

@@ -20,7 +20,7 @@ from rich.text import Text
 
 from crmrev.model import GRADE_LABELS
 from crmrev.session import Session
-from crmrev.text import neutralise
+from crmrev.text import neutralise, plural
 
 KEY_HELP = "space/enter reveal · u undo · q save and quit"
 LEGEND = "  ".join(f"{grade} {label}" for grade, label in GRADE_LABELS.items())
@@ -178,7 +178,7 @@ def _duration(seconds: int) -> str:
 
 def summary_lines(summary: dict) -> list[str]:
     correct = "–" if summary["correct"] is None else f"{summary['correct']:.0%}"
-    lines = [f"Reviewed {summary['answers']} answers on {summary['cards']} cards · "
+    lines = [f"Reviewed {plural(summary['answers'], 'answer')} on {plural(summary['cards'], 'card')} · "
              f"{correct} correct (grade 3+) · {_duration(summary['seconds'])}"]
     next_due = summary["next_due"] or "none scheduled"
     lines.append(f"Due tomorrow: {summary['due_tomorrow']} · next due card: {next_due}")

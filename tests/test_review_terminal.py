@@ -88,7 +88,7 @@ def test_ctrl_c_mid_card_saves_answers_and_exits_130(tmp_path):
     reveal_and_grade(child, "5")
     child.expect("card 2 of 5")
     child.sendintr()
-    child.expect("Interrupted: 1 answers saved")
+    child.expect("Interrupted: 1 answer saved")
     child.expect(pexpect.EOF)
     output = child.before or ""
     child.close()
