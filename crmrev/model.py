@@ -202,6 +202,9 @@ class ReviewKind(StrEnum):
     CRAM = "cram"       # exam practice beyond the schedule
 
 
+_KINDS = frozenset(kind.value for kind in ReviewKind)
+
+
 class Review(NamedTuple):
     card: str
     at: str            # local date-time, ISO 8601, seconds
@@ -214,14 +217,21 @@ class Review(NamedTuple):
                 "grade": self.grade, "kind": self.kind}
 
     @classmethod
-    def from_dict(cls, data: dict) -> Review:
+    def from_dict(cls, data: dict, days: dict[str, dt.date] | None = None) -> Review:
+        """Validate one log entry. `days` memoises date parsing across a long log."""
         grade = data["grade"]
-        if not isinstance(grade, int) or isinstance(grade, bool) or not 0 <= grade <= 5:
+        if grade.__class__ is not int or not 0 <= grade <= 5:
             raise ValueError(f"grade {grade!r} is not 0-5")
-        kind = data.get("kind", ReviewKind.FIRST)
-        if kind not in ReviewKind.__members__.values():
+        kind = data.get("kind", "first")
+        if kind not in _KINDS:
             raise ValueError(f"unknown review kind {kind!r}")
-        if not isinstance(data["card"], str):
+        card = data["card"]
+        if card.__class__ is not str:
             raise ValueError("card id is not text")
-        return cls(card=data["card"], at=str(data["at"]), day=dt.date.fromisoformat(data["day"]),
-                   grade=grade, kind=kind)
+        text = data["day"]
+        day = days.get(text) if days is not None else None
+        if day is None:
+            day = dt.date.fromisoformat(text)
+            if days is not None:
+                days[text] = day
+        return tuple.__new__(cls, (card, str(data["at"]), day, grade, kind))
