@@ -7,6 +7,7 @@ the decks already written (to carry their card ids over), then writes only what 
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -71,10 +72,20 @@ def read_meta(seeds_dir: Path) -> dict[str, DeckMeta]:
     return meta
 
 
-def _old_deck(path: Path) -> Deck | None:
+def _reader(loaded: Iterable[Deck]) -> Callable[[Path], Deck]:
+    """load_deck, but decks the caller already parsed (`crmrev check` has) are not read again."""
+    known = {str(Path(deck.path).resolve()): deck for deck in loaded if deck.path}
+
+    def read(path: Path) -> Deck:
+        return known.get(str(path.resolve())) or deckio.load_deck(path)
+
+    return read
+
+
+def _old_deck(path: Path, read: Callable[[Path], Deck]) -> Deck | None:
     if not path.exists():
         return None
-    return deckio.load_deck(path)
+    return read(path)
 
 
 def _diff(old: Deck | None, new: Deck) -> tuple[int, int, int]:
@@ -88,29 +99,31 @@ def _diff(old: Deck | None, new: Deck) -> tuple[int, int, int]:
     return added, changed, removed
 
 
-def _other_deck_ids(out_dir: Path, own: set[Path]) -> set[str]:
+def _other_deck_ids(out_dir: Path, own: set[Path], read: Callable[[Path], Deck]) -> set[str]:
     """Card ids in hand-written decks beside the generated ones, so new ids never clash."""
     taken: set[str] = set()
     if out_dir.is_dir():
         for path in sorted(out_dir.glob("*.y*ml")):
             if path not in own:
                 with contextlib.suppress(DeckError):  # `crmrev check` reports broken decks
-                    taken.update(card.id for card in deckio.load_deck(path).cards)
+                    taken.update(card.id for card in read(path).cards)
     return taken
 
 
-def plan_build(seeds_dir: Path, out_dir: Path) -> BuildPlan:
-    """Work out every deck file build would write, without writing anything."""
+def plan_build(seeds_dir: Path, out_dir: Path, loaded: Iterable[Deck] = ()) -> BuildPlan:
+    """Work out every deck file build would write, without writing anything. `loaded` are decks
+    from out_dir the caller has already parsed."""
+    read = _reader(loaded)
     plan = BuildPlan()
     seeds = seed_files(seeds_dir)
     meta = read_meta(seeds_dir)
     targets = {seed: out_dir / f"{seed.stem}.yaml" for seed in seeds}
-    taken = _other_deck_ids(out_dir, set(targets.values()))
+    taken = _other_deck_ids(out_dir, set(targets.values()), read)
     used_deck_ids: dict[str, str] = {}
     for seed in seeds:
         display = f"{seeds_dir.name}/{seed.name}"
         try:
-            _plan_one(plan, seed, display, targets[seed], meta, taken, used_deck_ids)
+            _plan_one(plan, seed, display, targets[seed], meta, taken, used_deck_ids, read)
         except CrmrevError as exc:
             plan.errors.append(exc)
     _plan_deletions(plan, out_dir, set(targets.values()))
@@ -121,7 +134,8 @@ def plan_build(seeds_dir: Path, out_dir: Path) -> BuildPlan:
 
 
 def _plan_one(plan: BuildPlan, seed: Path, display: str, target: Path,
-              meta: dict[str, DeckMeta], taken: set[str], used_deck_ids: dict[str, str]) -> None:
+              meta: dict[str, DeckMeta], taken: set[str], used_deck_ids: dict[str, str],
+              read: Callable[[Path], Deck]) -> None:
     try:
         data = seed.read_bytes()
     except OSError as exc:
@@ -133,7 +147,7 @@ def _plan_one(plan: BuildPlan, seed: Path, display: str, target: Path,
         deck_meta = DeckMeta(id=f"{deck_meta.id}-{seed.stem[:6]}", title=deck_meta.title)
     used_deck_ids[deck_meta.id] = display
     try:
-        old = _old_deck(target)
+        old = _old_deck(target, read)
     except DeckError as exc:
         raise DeckError(f"existing deck cannot be read, so its card ids cannot be kept: "
                         f"{exc.message}", path=exc.path, line=exc.line,

@@ -69,11 +69,11 @@ def _first_difference(current: str, expected: str) -> int:
     return 1
 
 
-def check_freshness(seeds_dir: Path, decks_dir: Path) -> list[Problem]:
+def check_freshness(seeds_dir: Path, decks_dir: Path, decks: list[Deck] = ()) -> list[Problem]:
     """Each generated deck must equal what `crmrev build` would write now."""
     from crmrev.build import plan_build
 
-    plan = plan_build(seeds_dir, decks_dir)
+    plan = plan_build(seeds_dir, decks_dir, decks)  # the decks check already parsed
     problems = list(plan.problems)
     problems += [_from_error(exc, "S000") for exc in plan.errors]
     for change in plan.stale:
@@ -114,7 +114,7 @@ def run_check(decks_dir: Path, seeds_dir: Path | None, progress_path: Path | Non
         raise UsageError(f"nothing to check: no decks (*.yaml) in {decks_dir}")
     report, decks = check_decks(files)
     if seeds_dir is not None:
-        report.problems.extend(check_freshness(seeds_dir, decks_dir))
+        report.problems.extend(check_freshness(seeds_dir, decks_dir, decks))
     if progress_path is not None:
         report.problems.extend(check_progress(progress_path, decks))
     return report

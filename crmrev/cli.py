@@ -151,6 +151,17 @@ def _print_json(data: object) -> None:
     typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 
+def _emit(data: dict, as_json: bool, view: str) -> None:
+    """Read-only commands: the same dict as JSON, or rendered by ui.<view>. Rich is imported only
+    for the human view."""
+    if as_json:
+        _print_json(data)
+        return
+    from crmrev import ui
+
+    ui.make_console().print(getattr(ui, view)(data))
+
+
 class _Interrupted(Exception):
     def __init__(self, signum: int) -> None:
         super().__init__(signum)
@@ -260,13 +271,7 @@ def due(
     today = clock.today()
     index = load_deck_index(_decks_dir(decks))
     store = _open_progress(progress, writable=False)
-    data = due_summary(index, store.due_view(), today, store.exam)
-    if as_json:
-        _print_json(data)
-        return
-    from crmrev import ui
-
-    ui.make_console().print(ui.due_table(data))
+    _emit(due_summary(index, store.due_view(), today, store.exam), as_json, "due_table")
 
 
 @app.command()
@@ -282,13 +287,7 @@ def stats(
     today = clock.today()
     all_decks = _load_decks(decks)
     store = _open_progress(progress, writable=False)
-    data = compute(all_decks, store.states, store.iter_reviews(), today, store.exam)
-    if as_json:
-        _print_json(data)
-        return
-    from crmrev import ui
-
-    ui.make_console().print(ui.stats_view(data))
+    _emit(compute(all_decks, store.states, store.iter_reviews(), today, store.exam), as_json, "stats_view")
 
 
 @app.command()
