@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 import time
 
-import pexpect
 import pytest
 
 from crmrev.decks import load_deck
 from crmrev.errors import DeckError
-from tests.helpers import env_for, run_crmrev
+from tests.helpers import run_crmrev
+from tests.test_review_terminal import finish, reveal_and_grade, spawn
 
 CARD = "- id: c1\n  type: concept\n  front: What is churn?\n  back: Customers leaving.\n"
 
@@ -149,9 +148,7 @@ def test_hostile_text_through_a_pipe(tmp_path):
 def test_hostile_text_on_a_real_terminal(tmp_path):
     folder = hostile_text_deck(tmp_path)
     # wide enough that the panel does not wrap the card text
-    child = pexpect.spawn(sys.executable, ["-m", "crmrev", "review", "--decks", str(folder)],
-                          env=env_for(tmp_path / "p.json", "2026-03-02", TERM="xterm-256color", COLUMNS="400"),
-                          encoding="utf-8", dimensions=(50, 400), timeout=20)
+    child = spawn(tmp_path / "p.json", "--decks", str(folder), width=400)
     chunks: list[str] = []
 
     class Sink:  # every byte the terminal received
@@ -163,12 +160,8 @@ def test_hostile_text_on_a_real_terminal(tmp_path):
 
     child.logfile_read = Sink()
     child.expect("space/enter reveal")
-    child.send(" ")
-    child.expect("q save and quit")
-    child.send("5")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    reveal_and_grade(child, "5")
+    assert finish(child) == 0
     received = "".join(chunks)
     assert "Back ␛]52;c;eA==␇" in received
     assert_only_visible(received, allow_sgr=True)

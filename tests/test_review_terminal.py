@@ -12,10 +12,10 @@ from crmrev.progress import log_path_for, open_progress
 from tests.helpers import env_for
 
 
-def spawn(progress, *args, today="2026-03-02", **extra):
-    env = {"TERM": "xterm-256color", **extra}
+def spawn(progress, *args, today="2026-03-02", width=100, **extra):
+    env = {"TERM": "xterm-256color", "COLUMNS": str(width), **extra}
     return pexpect.spawn(sys.executable, ["-m", "crmrev", "review", *args], env=env_for(progress, today, **env),
-                         encoding="utf-8", dimensions=(40, 100), timeout=20)
+                         encoding="utf-8", dimensions=(40, width), timeout=20)
 
 
 def reveal_and_grade(child, grade: str) -> None:
