@@ -18,7 +18,7 @@ from pathlib import Path
 from crmrev import __version__
 from crmrev.model import Card, Deck, DeckIndex
 
-FORMAT = 1
+FORMAT = 2  # 2: cards carry note and group
 _new = tuple.__new__
 
 

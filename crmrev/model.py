@@ -6,6 +6,7 @@ thousand of them, and tuples are the cheapest Python objects to define and to bu
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from enum import StrEnum
 from typing import ClassVar, NamedTuple
 
@@ -16,6 +17,7 @@ class CardType(StrEnum):
     EXAM_TIP = "exam-tip"
     MARKING_POINT = "marking-point"
     CLOZE = "cloze"
+    SCENARIO = "scenario"
 
 
 CARD_TYPES: tuple[str, ...] = tuple(t.value for t in CardType)
@@ -60,18 +62,34 @@ class Bullet(NamedTuple):
     line: int
 
 
+def group_of(note: str) -> str:
+    """The sibling group of every card made from one note: a short hash of the note's text, so
+    identical notes in two decks are one group (their cards would answer each other)."""
+    digest = hashlib.sha1(" ".join(note.split()).casefold().encode("utf-8")).hexdigest()
+    return f"n-{digest[:10]}"
+
+
 class Card(NamedTuple):
     id: str
     type: str
     front: str
     back: str
     source: str | None = None
+    note: str | None = None    # the seed bullet the card was made from: its identity on rebuild
+    group: str | None = None   # sibling group: cards of one note are never shown on the same day
 
     def to_dict(self) -> dict:
         data = {"id": self.id, "type": self.type, "front": self.front, "back": self.back}
-        if self.source is not None:
-            data["source"] = self.source
+        for key in ("source", "note", "group"):
+            value = getattr(self, key)
+            if value is not None:
+                data[key] = value
         return data
+
+    @property
+    def sibling_key(self) -> str:
+        """Cards with the same key are siblings; a card with no recorded group is its own."""
+        return self.group or f"card:{self.id}"
 
 
 class Deck(NamedTuple):
