@@ -15,9 +15,11 @@ from crmrev import decks as deckio
 from crmrev import yamlsafe
 from crmrev.errors import CrmrevError, DeckError, SeedError, UsageError
 from crmrev.fsutil import atomic_write
+from crmrev.curation import SUFFIX as CURATION_SUFFIX
+from crmrev.curation import Curation, apply_curation, read_curation
 from crmrev.generate import DeckMeta, derive_meta, generate_deck
 from crmrev.model import Card, Deck, Problem, Severity
-from crmrev.seeds import decode_seed, parse_seed
+from crmrev.seeds import Topic, decode_seed, parse_seed
 
 META_FILE = "meta.yaml"
 
@@ -31,6 +33,7 @@ class DeckChange:
     changed: int
     removed: int
     status: str  # new | updated | unchanged | deleted
+    removed_cards: list[Card] = field(default_factory=list)  # so the report can name them
 
 
 @dataclass
@@ -88,15 +91,31 @@ def _old_deck(path: Path, read: Callable[[Path], Deck]) -> Deck | None:
     return read(path)
 
 
-def _diff(old: Deck | None, new: Deck) -> tuple[int, int, int]:
+def _diff(old: Deck | None, new: Deck) -> tuple[int, int, list[Card]]:
     old_cards: dict[str, Card] = {c.id: c for c in old.cards} if old else {}
     new_ids = {c.id for c in new.cards}
     added = sum(1 for c in new.cards if c.id not in old_cards)
     # A moved line changes only `source`; "changed" counts what a learner would see.
     changed = sum(1 for c in new.cards if c.id in old_cards
                   and (old_cards[c.id].front, old_cards[c.id].back) != (c.front, c.back))
-    removed = sum(1 for card_id in old_cards if card_id not in new_ids)
+    removed = [card for card_id, card in old_cards.items() if card_id not in new_ids]
     return added, changed, removed
+
+
+def _read_curation(seed: Path, display: str) -> Curation | None:
+    path = seed.with_name(seed.stem + CURATION_SUFFIX)
+    if not path.exists():
+        return None
+    shown = display[: -len(seed.name)] + path.name
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SeedError(f"cannot read curation file: {exc.strerror}", path=shown) from None
+    return read_curation(yamlsafe.parse(yamlsafe.decode(data, shown), shown), shown)
+
+
+def _bullets(topic: Topic) -> list:
+    return [*topic.concepts, *topic.misconceptions, *topic.tips, *topic.marking_points]
 
 
 def _other_deck_ids(out_dir: Path, own: set[Path], read: Callable[[Path], Deck]) -> set[str]:
@@ -142,7 +161,15 @@ def _plan_one(plan: BuildPlan, seed: Path, display: str, target: Path,
         raise SeedError(f"cannot read seed: {exc.strerror}", path=display) from None
     topic = parse_seed(decode_seed(data, display), display)
     plan.problems.extend(topic.warnings)
-    deck_meta = meta.get(seed.name) or derive_meta(topic, seed.stem)
+    curation = _read_curation(seed, display)
+    deck_meta = meta.get(seed.name)
+    if deck_meta is None:
+        deck_meta, derived = derive_meta(topic, seed.stem)
+        if not derived:
+            plan.problems.append(Problem(display, topic.synopsis_line or 1, 1, Severity.WARNING, "S009",
+                                         f"no topic title can be derived from the synopsis, so the deck "
+                                         f"is called '{deck_meta.title}'; set its id and title in "
+                                         f"{META_FILE}"))
     if deck_meta.id in used_deck_ids:
         deck_meta = DeckMeta(id=f"{deck_meta.id}-{seed.stem[:6]}", title=deck_meta.title)
     used_deck_ids[deck_meta.id] = display
@@ -153,6 +180,11 @@ def _plan_one(plan: BuildPlan, seed: Path, display: str, target: Path,
                         f"{exc.message}", path=exc.path, line=exc.line,
                         hint="fix or delete that deck, then build again") from None
     deck = generate_deck(topic, deck_meta, display, seed.name, old.cards if old else (), taken)
+    if curation is not None:
+        cards, problems, _skipped = apply_curation(list(deck.cards), curation, _bullets(topic), display)
+        plan.problems.extend(problems)
+        taken.update(card.id for card in cards)
+        deck = deck._replace(cards=tuple(cards))
     if not deck.cards:
         plan.problems.append(Problem(display, 1, 1, Severity.WARNING, "S006",
                                      "seed yields no cards; check its section headings and bullets"))
@@ -160,7 +192,8 @@ def _plan_one(plan: BuildPlan, seed: Path, display: str, target: Path,
     current = target.read_text(encoding="utf-8") if target.exists() else None
     added, changed, removed = _diff(old, deck)
     status = "new" if current is None else ("unchanged" if current == text else "updated")
-    plan.changes.append(DeckChange(target, deck.id, len(deck.cards), added, changed, removed, status))
+    plan.changes.append(DeckChange(target, deck.id, len(deck.cards), added, changed, len(removed),
+                                   status, removed))
     plan.decks.append(deck)
     if status != "unchanged":
         plan.writes[target] = text

@@ -1,29 +1,26 @@
-"""Topic → Deck: card texts, titles, and card ids that survive rewording. Pure: no I/O."""
+"""Topic → Deck: which questions a note is worth, their wording, and card ids. Pure: no I/O.
+
+The generator decides *what to ask* from the structure of a note (a list after "such as", a
+condition before a comma, a mistake's consequence, an acronym's expansion), not from word
+positions. A note that offers nothing worth asking makes no optional card; every key-concept and
+misconception bullet still makes one card, because learners rely on those.
+
+A card's identity is its note and its type (ids.py explains the matching), never its wording, so
+the templates below can change freely without orphaning anyone's progress.
+"""
 
 from __future__ import annotations
 
-import difflib
-import hashlib
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from crmrev.model import Bullet, Card, CardType, Deck
+from crmrev.ids import carry_ids, new_card_id
+from crmrev.model import Bullet, Card, CardType, Deck, group_of
 from crmrev.seeds import Topic, split_concept
 from crmrev.text import lower_first, normalise_space, sentence, slugify
 
 GAP = "______"
-# A reworded bullet keeps its card id when its text is at least this similar to the old one,
-# the same idea as git's rename detection (git's default is 50%).
-SIMILARITY_THRESHOLD = 0.6
-
-_ID_PREFIX = {
-    CardType.CONCEPT: "con",
-    CardType.MISCONCEPTION: "mis",
-    CardType.EXAM_TIP: "tip",
-    CardType.MARKING_POINT: "mark",
-    CardType.CLOZE: "cloze",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,57 +29,218 @@ class DeckMeta:
     title: str
 
 
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A card before it has an id: its type, its texts and the note it asks about."""
+
+    type: str
+    front: str
+    back: str
+    bullet: Bullet
+
+    @property
+    def note(self) -> str:
+        return normalise_space(self.bullet.text)
+
+
 # ---------------------------------------------------------------- titles and deck ids
 
 _LEAD_IN = re.compile(
     r"^this\s+(?:sub)?(?:topic|element|unit|section|module|chapter)\s+"
-    r"(?:explores|focuses on|covers|examines|looks at|introduces|is about|considers|deals with)\s+"
-    r"(?:how\s+)?(?:the\s+)?(?:equipping learners with the knowledge to\s+)?",
+    r"(?:explores|focuses on|covers|examines|looks at|introduces|is about|considers|deals with)\s+",
     re.IGNORECASE,
 )
+# A title is the noun phrase the lead-in introduces; it ends where a clause or qualifier begins.
+_TITLE_END = re.compile(
+    r",|;|\s(?:that|which|who|whose|within|in|across|through|to|for|by|required|needed|used|"
+    r"involved|and how|including|where|when)\s", re.IGNORECASE)
 _TITLE_STOP = {"the", "a", "an", "and", "of", "to", "in", "for", "with", "on", "that", "how", "within"}
+TITLE_WORDS = 7
 
 
-def derive_meta(topic: Topic, fallback: str) -> DeckMeta:
-    """The documented rule: the synopsis's first sentence, without its lead-in ("This subtopic
-    explores the ..."), cut at the first comma and to at most eight words, in sentence case.
-    The id is the first four significant words of the title as a slug."""
+def derive_meta(topic: Topic, fallback: str) -> tuple[DeckMeta, bool]:
+    """(meta, derived): the documented rule for a seed without meta.yaml.
+
+    When the synopsis opens "This subtopic explores the …", the title is that noun phrase up to the
+    first qualifying clause, at most seven words, in sentence case. Anything else (a synopsis that
+    opens mid-argument, "explores how …") gives no title worth showing, so the deck gets a neutral
+    one and derived is False: the build then tells the author to set a title in meta.yaml."""
     first_sentence = re.split(r"(?<=[.!?])\s", topic.synopsis.strip(), maxsplit=1)[0].rstrip(".!?")
-    core = _LEAD_IN.sub("", first_sentence).split(",")[0].strip()
-    words = core.split()[:8]
-    while words and words[-1].lower() in _TITLE_STOP:
-        words.pop()
-    if not words:
-        return DeckMeta(id=slugify(fallback) or "deck", title=fallback)
-    title = " ".join(words)
-    title = title[0].upper() + title[1:]
-    significant = [w for w in words if w.lower() not in _TITLE_STOP]
-    return DeckMeta(id=slugify(" ".join(significant), max_words=4) or "deck", title=title)
+    lead = _LEAD_IN.match(first_sentence)
+    rest = first_sentence[lead.end():] if lead else ""
+    determiner = re.match(r"(?:the|a|an)\s+", rest, re.IGNORECASE)
+    if determiner:
+        phrase = _TITLE_END.split(rest[determiner.end():], maxsplit=1)[0]
+        words = phrase.split()
+        if words and len(words) <= TITLE_WORDS:
+            while words and words[-1].lower() in _TITLE_STOP:
+                words.pop()
+            if len(words) >= 2:
+                title = " ".join(words)
+                title = title[0].upper() + title[1:]
+                significant = [w for w in words if w.lower() not in _TITLE_STOP]
+                return DeckMeta(id=slugify(" ".join(significant), max_words=4) or "deck", title=title), True
+    neutral = f"Topic {fallback}"
+    return DeckMeta(id=slugify(fallback) or "deck", title=neutral), False
 
 
-# ---------------------------------------------------------------- card texts
+# ---------------------------------------------------------------- shared phrase finders
+
+_STOPWORDS = {"the", "a", "an", "and", "or", "of", "to", "in", "for", "with", "on", "it", "them",
+              "this", "that", "as", "be", "their", "its", "own", "all", "only", "at", "by", "from",
+              "is", "are", "your", "you", "how", "what", "into", "such", "other"}
+_LIST_MARKER = re.compile(r"\b(?:such as|including|like|e\.g\.,?|for example,?)\s+", re.IGNORECASE)
+_ITEM_SPLIT = re.compile(r",\s*(?:and|or)\s+|,\s*|\s+(?:and|or)\s+")
+_ITEM_END = re.compile(r"\s(?:to|that|which|for|so|in order|when|where|with)\s|[;.]\s|[;.]$")
+# The verbs course outcomes open with; what follows them is the content worth asking about.
+_BLURB = re.compile(
+    r"^(?:in-depth knowledge of|knowing how to|understanding (?:how to|the|of)?|mastering|developing "
+    r"(?:skills|the ability) to|developing|utilising|using|implementing|demonstrating|creating|"
+    r"building|leveraging|designing|moving beyond)(?:,?\s+(?:and\s+)?[a-z]+ing\b)*\s*", re.IGNORECASE)
+_HEAD_DROP = {"various", "different", "relevant", "key", "common", "the", "a", "an", "some", "other",
+              "several", "many", "appropriate", "its", "their", "list", "describe", "identify", "name",
+              "compare", "define", "explain"}
 
 
-def concept_card(bullet: Bullet, title: str) -> tuple[str, str] | None:
+def significant_words(text: str) -> set[str]:
+    """Case-folded content words, with a plural s dropped, for leak and overlap tests."""
+    words = re.findall(r"[\w'’]+", text.casefold())
+    return {w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
+            for w in words if w not in _STOPWORDS and len(w) > 1}
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    head: str             # the noun phrase the items exemplify: "quality assurance methods"
+    items: tuple[str, ...]
+
+
+_HEAD_BREAK = {"to", "with", "for", "and", "by", "in", "on", "through", "as", "using", "via", "from"}
+
+
+def _head_before(text: str) -> str | None:
+    """The noun phrase that ends just before a list, after its last verb or preposition:
+    "Implementing quality assurance methods" → "quality assurance methods"."""
+    if text.rstrip().endswith((",", ";", ":")):
+        return None  # "…purpose, including …": the list qualifies a clause, not a noun
+    words = re.findall(r"[\w'’/-]+", text)[-6:]
+    for index in range(len(words) - 1, -1, -1):
+        word = words[index].lower()
+        if word in _HEAD_BREAK or word.endswith("ing") and index < len(words) - 1:
+            words = words[index + 1:]
+            break
+    while words and words[0].lower() in _HEAD_DROP:
+        words.pop(0)
+    if not words or len(words) > 4 or words[-1].lower() in _STOPWORDS:
+        return None
+    head = " ".join(words)
+    return head if any(_plural(word) for word in words) else f"examples of {head}"
+
+
+def _plural(word: str) -> bool:
+    return word.lower().endswith("s") and not word.lower().endswith(("ss", "is", "us"))
+
+
+def _items(text: str, bracketed: bool) -> tuple[str, ...]:
+    """Items of a list that starts at text[0]: they end at the bracket, the sentence, or with the
+    item after 'and'/'or'."""
+    if bracketed:
+        text = text.split(")", 1)[0]
+    items: list[str] = []
+    position, final = 0, False
+    for match in [*_ITEM_SPLIT.finditer(text), None]:
+        item = text[position: match.start() if match else len(text)]
+        cut = _ITEM_END.search(item + " ")
+        if cut and not bracketed:
+            item, final = item[: cut.start()], True
+        item = re.sub(r"^(?:the|a|an)\s+", "", item.strip(" .,")).strip()
+        if item:
+            items.append(item)
+        if final or match is None:
+            break
+        final = match.group().strip(" ,") in ("and", "or") and not bracketed
+        position = match.end()
+    return tuple(items)
+
+
+def find_listing(text: str) -> Listing | None:
+    """The first list of two to six short examples with a nameable head, if any."""
+    candidates: list[tuple[int, str, bool]] = []
+    for match in _LIST_MARKER.finditer(text):
+        inside = text[: match.start()].count("(") > text[: match.start()].count(")")
+        candidates.append((match.start(), text[match.end():], inside))
+    for match in re.finditer(r"\(([^()]{3,80})\)", text):
+        if "," in match.group(1) and not _LIST_MARKER.match(match.group(1)):
+            candidates.append((match.start(), match.group(1) + ")", True))
+    for start, rest, bracketed in sorted(candidates):
+        before = text[:start].rstrip()
+        if bracketed and before.endswith("("):
+            before = before[:-1].rstrip()
+        head = _head_before(before)
+        items = _items(rest, bracketed)
+        if head and 2 <= len(items) <= 6 and all(1 <= len(i.split()) <= 5 for i in items):
+            return Listing(head, items)
+    return None
+
+
+def list_answer(items: tuple[str, ...]) -> str:
+    if len(items) == 2:
+        return sentence(f"{items[0]} and {items[1]}")
+    return sentence("Any two of: " + ", ".join(items))
+
+
+def _strip_blurb(text: str) -> str:
+    return _BLURB.sub("", normalise_space(text), count=1).strip()
+
+
+def _first_sentence(text: str) -> str:
+    return re.split(r"(?<=[.!?])\s+(?=[A-Z])", text.strip(), maxsplit=1)[0].rstrip(".")
+
+
+# ---------------------------------------------------------------- concept cards
+
+
+def concept_card(bullet: Bullet) -> tuple[str, str] | None:
+    """One card per key concept: the list it names ("name two"), else the term from its description,
+    else what it involves."""
     parts = split_concept(bullet.text)
     if parts is None:
         return None
     term, explanation = parts
-    front = f"What does “{term}” mean in the context of {lower_first(title)}?"
-    return front, sentence(explanation)
+    listing = find_listing(explanation)
+    if listing and not significant_words(listing.head) <= significant_words(term):
+        return f"{term}: name two {lower_first(listing.head)}.", list_answer(listing.items)
+    description = _first_sentence(_strip_blurb(explanation))
+    if 4 <= len(description.split()) <= 30 and not significant_words(term) & significant_words(description):
+        return f"Which key idea is this: “{sentence(description)}”", sentence(term)
+    return f"{term}: what does it involve?", sentence(_trim_words(description, 25))
 
+
+def _trim_words(text: str, limit: int) -> str:
+    """At most `limit` words, cut at a clause boundary where one exists."""
+    words = text.split()
+    if len(words) <= limit:
+        return text
+    clipped = " ".join(words[:limit])
+    boundary = max(clipped.rfind(", "), clipped.rfind("; "))
+    return clipped[:boundary] if boundary > len(clipped) // 2 else clipped
+
+
+# ---------------------------------------------------------------- misconception cards
 
 _REASON_SEPARATORS = (" – ", " — ", " - ", "; ")
-_CONSEQUENCE = re.compile(r",\s+(?:leading to|resulting in|which leads to|causing)\s+(.+)$", re.I)
+_CONSEQUENCE = re.compile(r",?\s+(?:leading to|resulting in|which leads to|causing|thus)\s+(.+)$", re.I)
 _CONFUSING = re.compile(r"^confusing\s+(.+?)\s+with\s+(.+)$", re.I)
+_BELIEF = re.compile(r"^(?:assuming|believing|thinking|presuming)\s+(?:that\s+)?(.+)$", re.I)
+_CONTRAST = re.compile(r"\s+(?:rather than|instead of)\s+(.+)$", re.I)
 _REASON_LEAD = re.compile(r"^(?:failing to recognise|not recognising|forgetting)\s+that\s+", re.I)
+_CLAIM_VERB = re.compile(r"\b(?:is|are|was|were|need|needs|require|requires|have|has|can|will|"
+                         r"should|must|only|always|never)\b", re.I)
 # Words after which the rest of a mistake is the phrase worth recalling, strongest first.
 _GAP_TRIGGERS = (
     ("rather than", "instead of", "without", "ignoring", "over", "with"),
     ("on", "about", "to", "of", "in", "for", "from", "into", "by", "against"),
 )
-_STOPWORDS = {"the", "a", "an", "and", "or", "of", "to", "in", "for", "with", "on", "it", "them",
-              "this", "that", "as", "be", "their", "its", "own", "all", "only"}
 
 
 def _split_reason(text: str) -> tuple[str, str]:
@@ -106,16 +264,11 @@ def _until_comma(text: str) -> str:
     return text.strip()
 
 
-def _is_meaningful(phrase: str) -> bool:
-    words = [w for w in re.findall(r"[\w'’-]+", phrase.lower()) if w not in _STOPWORDS]
-    return bool(words)
-
-
 def _gap_phrase(mistake: str) -> tuple[str, str, str] | None:
     """Find (before, answer, after) where answer is the phrase a learner should recall."""
     trailing_example = re.search(r"\s*\([^()]*\)$", mistake)
     if trailing_example and trailing_example.start() > 0:
-        return _gap_phrase(mistake[: trailing_example.start()])  # the example stays on the back
+        return _gap_phrase(mistake[: trailing_example.start()])  # the example stays off the card
     lowered = mistake.lower()
     for triggers in _GAP_TRIGGERS:
         best: tuple[tuple[bool, int], tuple[str, str, str]] | None = None
@@ -125,290 +278,245 @@ def _gap_phrase(mistake: str) -> tuple[str, str, str] | None:
                 answer = _until_comma(mistake[start:]).rstrip(".")
                 after = mistake[start + len(answer):].rstrip(".")
                 n_words = len(answer.split())
-                if not 1 <= n_words <= 8 or not _is_meaningful(answer):
+                if not 2 <= n_words <= 8 or not significant_words(answer):
                     continue
                 before = mistake[:start]
-                if answer.lower() in (before + after).lower() or before.count("(") != before.count(")"):
+                if significant_words(answer) <= significant_words(before + after) or \
+                        before.count("(") != before.count(")"):
                     continue  # never split a bracket, never leave the answer in view
-                # Prefer a phrase of two or more words, then the one nearest the end.
-                rank = (n_words >= 2, len(before))
+                rank = (not after, len(before))  # prefer a phrase that ends the mistake
                 if best is None or rank > best[0]:
                     best = (rank, (before, answer, after))
         if best:
             return best[1]
-    words = mistake.rstrip(".").split()
-    if len(words) >= 5:
-        return " ".join(words[:-3]) + " ", " ".join(words[-3:]), ""
     return None
 
 
-def _gap_card(text: str, framing: str, in_full: str, reason: str = "") -> tuple[str, str] | None:
-    """A card that quotes `text` with its key phrase blanked; framing leads the front in."""
-    gap = _gap_phrase(text)
-    if gap is None:
+def _belief_card(mistake: str, reason: str) -> tuple[str, str] | None:
+    """"Assuming that P rather than Q" → true or false: P? False, with why."""
+    belief = _BELIEF.match(mistake)
+    if not belief:
         return None
-    before, answer, after = gap
-    question = " And why is it a mistake?" if reason else ""
-    front = f"{framing} “{sentence(f'{before}{GAP}{after}')}” What belongs in the gap?{question}"
-    back = sentence(answer) + (" " + sentence(reason) if reason else "")
-    return front, f"{back}\n\n{in_full}"
+    claim = belief.group(1)
+    why = ""
+    contrast = _CONTRAST.search(claim)
+    if contrast:
+        claim, alternative = claim[: contrast.start()], contrast.group(1)
+        subject = re.match(r"^(.+?\s(?:is|are))\b", claim)
+        why = f"{subject.group(1)} {alternative}" if subject else f"it is {alternative}"
+    else:
+        claim, sep, rest = claim.partition(", ")
+        if sep and rest.lower().startswith(("ignoring", "neglecting", "overlooking", "forgetting")):
+            why = f"that assumption means {rest}"
+    if reason and not why:
+        gerund = reason.lower().startswith(("ignoring", "neglecting", "overlooking", "forgetting"))
+        why = f"that assumption means {reason}" if gerund else reason
+    if not why or not _CLAIM_VERB.search(claim) or len(claim.split()) < 4:
+        return None
+    return f"True or false: {lower_first(claim)}?", f"False: {lower_first(why).rstrip('.')}."
 
 
 def misconception_card(bullet: Bullet) -> tuple[str, str] | None:
     text = normalise_space(bullet.text).rstrip(".")
     if len(text.split()) < 3:
         return None
-    in_full = f"{IN_FULL}“{sentence(text)}”"
     mistake, reason = _split_reason(text)
-
     confusing = _CONFUSING.match(mistake)
     if confusing:
-        thing, other = confusing.group(1), confusing.group(2)
-        other = _until_comma(other)
-        question = "Why is that wrong?" if reason else f"What is {thing} often confused with?"
+        thing, other = confusing.group(1), _until_comma(confusing.group(2))
+        question = "Why is that wrong?" if reason else f"What is {lower_first(thing)} often confused with?"
         front = f"Common mistake: confusing {lower_first(thing)} with {GAP}. {question}"
-        back = sentence(other) + (" " + sentence(reason) if reason else "")
-        return front, f"{back}\n\n{in_full}"
-
+        return front, sentence(other) + (" " + sentence(reason) if reason else "")
+    belief = _belief_card(mistake, reason)
+    if belief:
+        return belief
     consequence = _CONSEQUENCE.search(mistake)
-    if consequence:
-        cause = mistake[: consequence.start()]
-        front = f"Common mistake: {lower_first(cause)}. What does this typically lead to?"
-        return front, f"{sentence(consequence.group(1))}\n\n{in_full}"
+    if consequence and len(mistake[: consequence.start()].split()) >= 3:
+        cause = mistake[: consequence.start()].rstrip(",")
+        front = f"Common mistake: {lower_first(cause)}. What does this lead to?"
+        return front, sentence(consequence.group(1))
+    gap = _gap_phrase(mistake)
+    if gap is None:
+        return None
+    before, answer, after = gap
+    why = f" {sentence(reason)}" if reason else ""
+    if not after.strip():
+        return f"Common mistake: {lower_first(before.strip())} what?", sentence(answer) + why
+    return f"Common mistake: {lower_first(before)}{GAP}{after}. What is missing?", sentence(answer) + why
 
-    return _gap_card(mistake, "Complete this common mistake:", in_full, reason)
 
+# ---------------------------------------------------------------- exam-tip cards
 
 _TIP_CONDITION = re.compile(r"^(when|for|if|in|before|after|during|whenever)\b(.{8,}?),\s+(.{8,})$", re.I)
+_NAMED_EXAMPLE = re.compile(
+    r"^(?P<verb>use|apply|reference|cite)\s+(?P<head>(?:a |an |the )?(?:recognised |relevant )?"
+    r"[\w' -]{3,40}?)\s+(?:\(e\.g\.,?\s*(?P<eg>[^)]+)\)|(?:like|such as)\s+(?P<like>[^,;]+?))"
+    r"(?P<rest>\s+(?:to|when|where|for)\s+.+)?$", re.I)
 
 
 def exam_tip_card(bullet: Bullet) -> tuple[str, str] | None:
-    """"When X, do Y" asks what to do when X; anything else blanks the advice's key phrase."""
+    """"When X, do Y" asks what to do when X; "use a model (e.g. M) to do Z" asks which model.
+    Generic advice ("use examples") makes no card."""
     text = normalise_space(bullet.text).rstrip(".")
-    if len(text.split()) < 4:
-        return None
-    in_full = f"{IN_FULL}“{sentence(text)}”"
     condition = _TIP_CONDITION.match(text)
     if condition:
         situation = f"{condition.group(1)}{condition.group(2)}"
-        front = f"Exam technique: {lower_first(situation)}, what should you do?"
-        return front, f"{sentence(condition.group(3))}\n\n{in_full}"
-    return _gap_card(text, "Complete this exam tip:", in_full)
-
-
-# What examiners credit, as "<lead> <what is credited>"; a lead ending in "that"/"show" is followed
-# by a clause ("the candidate has used ..."), which reads badly after "credit for", so it is gapped.
-_CREDIT_LEAD = re.compile(
-    r"^(?:(?:award credit for|credit should be given for|credit)(?: evidence of)?|expect evidence of|"
-    r"require|candidates should provide|(?P<clause>look for (?:evidence|proof) that|evidence must show)|"
-    r"look for (?:evidence|proof) of|look for|examiners? (?:will )?(?:look for|reward|credit))\s+", re.I)
-# Where the evidence starts, strongest first.
-_EVIDENCE_WORDS = ("such as", "through", "using", "by", "via", "including", "with", "(e.g.", "to")
-_WEAK_ENDINGS = {"and", "or", "the", "a", "an", "of", "to", "in", "for", "ability", "how", "that"}
-
-
-def _evidence_split(core: str) -> tuple[str, str] | None:
-    lowered = core.lower()
-    for word in _EVIDENCE_WORDS:
-        at = lowered.find(f" {word} ")
-        if at < 0:
-            continue
-        head, detail = core[:at].strip(" ,"), core[at:].strip(" ,")
-        words = head.split()
-        if len(words) >= 4 and len(detail.split()) >= 2 and words[-1].lower() not in _WEAK_ENDINGS:
-            return head, detail
+        return f"Exam technique: {lower_first(situation)}, what should you do?", sentence(condition.group(3))
+    named = _NAMED_EXAMPLE.match(text)
+    if named:
+        examples = named.group("eg") or named.group("like")
+        items = tuple(i.strip() for i in re.split(r",\s*|\s+or\s+|\s+and\s+", examples) if i.strip())
+        if items and any(i[0].isupper() for i in items):
+            head = re.sub(r"^(?:a|an|the)\s+", "", named.group("head").strip(), flags=re.I)
+            head = head[:-1] if _plural(head.split()[-1]) else head
+            purpose = (named.group("rest") or "").strip()
+            front = f"Exam technique: name a {head} you could use{' ' + purpose if purpose else ''}."
+            answer = items[0] if len(items) == 1 else " or ".join(items)
+            return front, sentence(answer)
     return None
 
 
-def marking_point_card(bullet: Bullet) -> tuple[str, str] | None:
-    """Asks what evidence earns the credit; the back is the evidence the examiner names."""
-    text = normalise_space(bullet.text).rstrip(".")
+# ---------------------------------------------------------------- marking-point cards
+
+_CREDIT_LEAD = re.compile(
+    r"^(?:(?:award credit for|credit should be given for|credit)(?: evidence of)?|expect evidence of|"
+    r"require|candidates should provide|look for (?:evidence|proof) that|evidence must show|"
+    r"look for (?:evidence|proof) of|look for|examiners? (?:will )?(?:look for|reward|credit))\s+", re.I)
+_MEANS = re.compile(r"\s(?P<word>through|using|by|via)\s+(?P<rest>.+)$", re.I)
+_AT_LEAST = re.compile(r"\bat least (?P<count>one|two|three|four|five|\d+)\s+(?P<what>.+)$", re.I)
+
+
+def _credit_core(text: str) -> str:
     lead = _CREDIT_LEAD.match(text)
-    core = text[lead.end():] if lead else text
-    if len(core.split()) < 4:
+    return text[lead.end():] if lead else text
+
+
+def marking_point_card(bullet: Bullet) -> tuple[str, str] | None:
+    """What earns the credit: the named examples, the count, or the means examiners name."""
+    text = normalise_space(bullet.text).rstrip(".")
+    core = _credit_core(text)
+    listing = find_listing(core)
+    if listing and len(listing.items) >= 2:
+        return f"Marking point: name two {lower_first(listing.head)}.", list_answer(listing.items)
+    at_least = _AT_LEAST.search(core)
+    if at_least:
+        what = _until_comma(re.sub(r"\s*\(.*$", "", at_least.group("what")))
+        verb = core[: at_least.start()].strip()
+        if verb and not verb.lower().endswith("ing") and len(verb.split()) <= 3 and len(what.split()) <= 10:
+            return f"Marking point: how many {what} must you {lower_first(verb)}?", \
+                sentence(f"At least {at_least.group('count')}")
+    means = _MEANS.search(core)
+    if means and core.lower().startswith(("demonstrating", "showing", "illustrating", "identifying")):
+        head = core[: means.start()].strip(" ,")
+        how = re.split(r"\s(?:to|so that|in order to)\s", means.group("rest"), maxsplit=1)[0]
+        if len(head.split()) >= 3 and len(how.split()) >= 2:
+            if means.group("word").lower() == "by":
+                return f"Marking point: how do you earn credit for {lower_first(head)}?", sentence(how)
+            return f"Marking point: what should you use when {lower_first(head)}?", sentence(how)
+    return None
+
+
+# ---------------------------------------------------------------- cloze cards
+
+_ACRONYM = re.compile(r"\(([A-Z][A-Z]{1,5})(s?)\)")
+
+
+def _expansion(explanation: str, match: re.Match[str]) -> str | None:
+    """'service level agreements (SLAs)' → 'service level agreement': the words before an acronym
+    whose initials spell it."""
+    letters = match.group(1)
+    words = explanation[: match.start()].split()[-len(letters):]
+    if len(words) != len(letters) or "".join(w[0] for w in words).upper() != letters:
         return None
-    in_full = f"{IN_FULL}“{sentence(text)}”"
-    split = None if lead and lead.group("clause") else _evidence_split(core)
-    if split:
-        head, detail = split
-        front = f"Marking point: what evidence earns credit for {lower_first(head)}?"
-        return front, f"{sentence(detail)}\n\n{in_full}"
-    if lead and lead.group("clause"):
-        clause = lower_first(lead.group("clause"))
-        framing = f"Marking point: {'examiners ' if clause.startswith('look') else ''}{clause}"
-    else:
-        framing = "Marking point: complete what earns credit —"
-    return _gap_card(core, framing, in_full)
-
-
-_ACRONYM = re.compile(r"\(([A-Z][A-Z]{1,5})s?\)")
-_NAMED = re.compile(r"\b((?:[A-Z][a-z]+\s+){1,4}(?:Act|Regulations?|Model|Framework|Standard)(?:\s+\d{4})?)")
-_LISTED = re.compile(r"\b(?:such as|including|like|e\.g\.,?)\s+([^,;()]{3,60}?)(?=,|;|\)| and |\.|$)", re.I)
-_BRACKETED = re.compile(r"\(([^()]{3,60})\)")
-_WORD = re.compile(r"[A-Za-z][A-Za-z’'-]{6,}")
-CLOZE_PER_CONCEPT = 2
-
-
-def _expansions(explanation: str) -> list[str]:
-    """'service level agreements (SLAs)' → 'service level agreements': the words before an
-    acronym whose initials spell it."""
-    found = []
-    for match in _ACRONYM.finditer(explanation):
-        letters = match.group(1)
-        words = explanation[: match.start()].split()[-len(letters):]
-        if len(words) == len(letters) and "".join(w[0] for w in words).upper() == letters:
-            found.append(" ".join(words))
-    return found
-
-
-def _cloze_terms(explanation: str) -> list[str]:
-    """Key terms of an explanation, most telling first: acronym expansions, named acts and models,
-    listed examples, bracketed lists; else its longest word that is not a verb form."""
-    candidates = _expansions(explanation)
-    for pattern in (_NAMED, _LISTED, _BRACKETED):
-        candidates += [match.group(1) for match in pattern.finditer(explanation)]
-    found: list[str] = []
-    for candidate in candidates:
-        term = re.sub(r"^(?:the|a|an|of|and|to|e\.g\.,?)\s+", "", candidate.strip(" ,."), flags=re.I)
-        if term and _is_meaningful(term) and term.lower() not in (t.lower() for t in found):
-            found.append(term)
-    if not found:
-        words = _WORD.findall(explanation)[1:]  # the first word is the leading verb
-        words = [w for w in words if not w.lower().endswith(("ing", "ed")) and w.lower() not in _STOPWORDS]
-        found = sorted(words, key=len, reverse=True)[:1]
-    return found
+    phrase = " ".join(words)
+    if match.group(2) and phrase.endswith("s"):
+        phrase = phrase[:-1]
+    return phrase
 
 
 def cloze_cards(bullet: Bullet) -> list[tuple[str, str]]:
+    """Acronyms the note expands: what does SLA stand for? One per acronym, never the heading's."""
     parts = split_concept(bullet.text)
     if parts is None:
         return []
     term, explanation = parts
-    explanation = sentence(explanation)
     cards = []
-    for answer in _cloze_terms(explanation):
-        start = explanation.find(answer)
-        blanked = explanation[:start] + GAP + explanation[start + len(answer):]
-        if start < 0 or answer.lower() in blanked.lower() or answer.lower() in term.lower():
+    for match in _ACRONYM.finditer(explanation):
+        expansion = _expansion(explanation, match)
+        acronym = match.group(1)
+        if expansion is None or acronym.lower() in term.lower() or \
+                significant_words(expansion) <= significant_words(term):
             continue
-        front = f"Fill the gap in this explanation of “{term}”: {blanked}"
-        back = f"{sentence(answer).rstrip('.')}\n\n{IN_FULL}“{term}: {explanation}”"
-        cards.append((front, back))
-        if len(cards) == CLOZE_PER_CONCEPT:
-            break
+        cards.append((f"{term}: what does {acronym} stand for?", sentence(expansion)))
     return cards
-
-
-# ---------------------------------------------------------------- ids that survive rewording
-
-
-def new_card_id(seed_name: str, card_type: str, text: str, taken: set[str]) -> str:
-    digest = hashlib.sha1(f"{seed_name}\0{card_type}\0{normalise_space(text)}".encode()).hexdigest()
-    prefix = _ID_PREFIX.get(CardType(card_type), "card")
-    for width in range(8, 41):
-        candidate = f"{prefix}-{digest[:width]}"
-        if candidate not in taken:
-            return candidate
-    raise AssertionError("sha1 prefixes exhausted")  # pragma: no cover
-
-
-def _similarity(a: str, b: str) -> float:
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    if matcher.real_quick_ratio() < SIMILARITY_THRESHOLD or matcher.quick_ratio() < SIMILARITY_THRESHOLD:
-        return 0.0
-    return matcher.ratio()
-
-
-def carry_ids(new: Sequence[tuple[str, str]], old: Iterable[Card]) -> dict[int, str]:
-    """Match new (type, text) cards to old cards as git matches renamed files.
-
-    Exact text matches first; then, per type, the most similar remaining pairs above the threshold,
-    best first. Returns {index in new: old id}. Unmatched new cards get fresh ids later."""
-    old_by_type: dict[str, list[Card]] = {}
-    for card in old:
-        old_by_type.setdefault(card.type, []).append(card)
-    result: dict[int, str] = {}
-    used: set[str] = set()
-    exact: dict[tuple[str, str], list[str]] = {}
-    for card in old:
-        exact.setdefault((card.type, content_key(card.type, card.front, card.back)), []).append(card.id)
-    for index, key in enumerate(new):
-        for candidate in exact.get(key, []):
-            if candidate not in used:
-                result[index] = candidate
-                used.add(candidate)
-                break
-    pairs: list[tuple[float, int, int, str]] = []
-    for index, (card_type, text) in enumerate(new):
-        if index in result:
-            continue
-        for position, card in enumerate(old_by_type.get(card_type, [])):
-            if card.id in used:
-                continue
-            score = _similarity(text, content_key(card.type, card.front, card.back))
-            if score >= SIMILARITY_THRESHOLD:
-                pairs.append((score, -abs(position - index), index, card.id))
-    for _score, _distance, index, card_id in sorted(pairs, reverse=True):
-        if index not in result and card_id not in used:
-            result[index] = card_id
-            used.add(card_id)
-    return result
-
-
-_TERM = re.compile(r"“(.+?)”")
-IN_FULL = "The note in full: "
-
-
-def content_key(card_type: str, front: str, back: str) -> str:
-    """The bullet a generated card came from, recovered from its text, so that rename detection
-    compares what the author wrote rather than the question templates every card shares. A cloze
-    card adds its answer, since one bullet makes several."""
-    if IN_FULL in back:
-        note = back.rsplit(IN_FULL, 1)[1].strip("“”. ")
-        if card_type == CardType.CLOZE:
-            return f"{back.split(chr(10), 1)[0]}\n{note}"
-        return note
-    if card_type == CardType.CONCEPT:
-        term = _TERM.search(front)
-        if term:
-            return f"{term.group(1)}: {back}"
-    return f"{front}\n{back}"
 
 
 # ---------------------------------------------------------------- the deck
 
 
-def card_texts(topic: Topic, title: str) -> list[tuple[str, str, str, Bullet]]:
-    """Every card a topic yields, as (type, front, back, bullet): section by section, note order."""
-    makers: tuple[tuple[CardType, list[Bullet], Callable[[Bullet], list]], ...] = (
-        (CardType.CONCEPT, topic.concepts, lambda bullet: [concept_card(bullet, title)]),
-        (CardType.MISCONCEPTION, topic.misconceptions, lambda bullet: [misconception_card(bullet)]),
-        (CardType.EXAM_TIP, topic.tips, lambda bullet: [exam_tip_card(bullet)]),
-        (CardType.MARKING_POINT, topic.marking_points, lambda bullet: [marking_point_card(bullet)]),
-        (CardType.CLOZE, topic.concepts, cloze_cards),
-    )
-    return [(kind.value, made[0], made[1], bullet)
-            for kind, bullets, make in makers for bullet in bullets for made in make(bullet) if made]
+def card_texts(topic: Topic) -> list[Draft]:
+    """Every card a topic yields, section by section, in note order."""
+    drafts: list[Draft] = []
+
+    def add(kind: CardType, bullet: Bullet, made: tuple[str, str] | None) -> None:
+        if made and made[0] and made[1]:
+            drafts.append(Draft(kind.value, made[0], made[1], bullet))
+
+    for bullet in topic.concepts:
+        add(CardType.CONCEPT, bullet, concept_card(bullet))
+    for bullet in topic.misconceptions:
+        add(CardType.MISCONCEPTION, bullet, misconception_card(bullet) or _fallback_misconception(bullet))
+    for bullet in topic.tips:
+        add(CardType.EXAM_TIP, bullet, exam_tip_card(bullet))
+    for bullet in topic.marking_points:
+        add(CardType.MARKING_POINT, bullet, marking_point_card(bullet))
+    for bullet in topic.concepts:
+        for made in cloze_cards(bullet):
+            add(CardType.CLOZE, bullet, made)
+    return _without_repeats(drafts)
+
+
+def _fallback_misconception(bullet: Bullet) -> tuple[str, str] | None:
+    """Every misconception bullet gives a card: when no phrase stands out, its last words are asked."""
+    words = normalise_space(bullet.text).rstrip(".").split()
+    if len(words) < 5:
+        return None
+    return f"Common mistake: {lower_first(' '.join(words[:-3]))} {GAP}. What is missing?", \
+        sentence(" ".join(words[-3:]))
+
+
+def _without_repeats(drafts: list[Draft]) -> list[Draft]:
+    """An optional card whose answer another card of the deck already gives is dropped."""
+    answers: set[str] = set()
+    kept = []
+    for draft in drafts:
+        key = " ".join(sorted(significant_words(draft.back)))
+        if draft.type in (CardType.CONCEPT, CardType.MISCONCEPTION) or key not in answers:
+            kept.append(draft)
+            answers.add(key)
+    return kept
 
 
 def generate_deck(topic: Topic, meta: DeckMeta, seed_source: str, seed_name: str,
                   old_cards: Iterable[Card] = (), taken_ids: set[str] | None = None) -> Deck:
-    """Build a deck; ids come from old_cards where a card is the same or a reworded one.
+    """Build a deck; a card keeps its old id when its note and type match an old card's.
 
     seed_source is how sources are written ("seeds/000_x.txt"); seed_name feeds new ids, so it
     must not change when a project moves folders. taken_ids, the ids other decks already use, is
     extended with this deck's ids."""
-    texts = card_texts(topic, meta.title)
-    keyed = [(kind, content_key(kind, front, back)) for kind, front, back, _ in texts]
-    carried = carry_ids(keyed, list(old_cards))
+    drafts = card_texts(topic)
+    carried = carry_ids([(d.type, d.note) for d in drafts], list(old_cards))
     # The caller's set is extended in place: copying it per deck made building 1,000 seeds quadratic.
     taken = taken_ids if taken_ids is not None else set()
     taken.update(carried.values())
     cards = []
-    for index, (kind, front, back, bullet) in enumerate(texts):
-        identity = bullet.text if kind != CardType.CLOZE else f"{bullet.text}\0{back}"
-        card_id = carried.get(index) or new_card_id(seed_name, kind, identity, taken)
+    seen: dict[tuple[str, str], int] = {}
+    for index, draft in enumerate(drafts):
+        ordinal = seen[(draft.type, draft.note)] = seen.get((draft.type, draft.note), 0) + 1
+        identity = draft.note if ordinal == 1 else f"{draft.note}\0{ordinal}"
+        card_id = carried.get(index) or new_card_id(seed_name, draft.type, identity, taken)
         taken.add(card_id)
-        cards.append(Card(id=card_id, type=kind, front=front, back=back,
-                          source=f"{seed_source}:{bullet.line}"))
+        cards.append(Card(id=card_id, type=draft.type, front=draft.front, back=draft.back,
+                          source=f"{seed_source}:{draft.bullet.line}", note=draft.note,
+                          group=group_of(draft.note)))
     return Deck(id=meta.id, title=meta.title, cards=tuple(cards), source=seed_source)
