@@ -72,11 +72,12 @@ def simulate(seed: int, days: int, exam_mode: bool, cram_per_day: int = 0) -> di
         today = start + dt.timedelta(days=offset)
         introduced = sum(1 for s in states.values() if s.first_seen == today)
         queue = build_queue(cards, states, today, new_limit=DEFAULT_NEW_PER_DAY - introduced,
-                            exam=exam if exam_mode else None)
+                            exam=exam if exam_mode else None).items
         session = [(item, False) for item in queue]
         if cram_per_day and exam_mode and (exam - today).days <= 7:
             shown = {item.card.id for item in queue}
-            session += [(item, True) for item in cram_queue(cards, states, exam, shown)[:cram_per_day]]
+            cram = cram_queue(cards, states, exam, shown, today).items
+            session += [(item, True) for item in cram[:cram_per_day]]
         for item, cramming in session:
             card_id = item.card.id
             mind = memory[card_id]

@@ -106,6 +106,9 @@ def build(
     for change in plan.changes:
         typer.echo(f"{change.status:<9} {change.path}  {change.deck_id}  {change.cards} cards  "
                    f"+{change.added} ~{change.changed} -{change.removed}")
+        for card in change.removed_cards:
+            typer.echo(f"          removed {card.id} ({card.type}, {card.source or 'no source'}): no "
+                       "card of its kind is made from that note now; its progress is kept")
     total = sum(c.cards for c in plan.changes)
     written = len(plan.writes)
     typer.echo(f"Built {len(plan.decks)} decks ({total} cards); wrote {written} "
@@ -192,9 +195,10 @@ def review(
 ) -> None:
     """Review the cards due today: reveal, grade 0-5, and the answer is saved at once.
 
-    In a terminal: single keys (space reveals, 0-5 grade, u undo, q quit). With stdin not a
-    terminal (scripted mode): each card prints "Q:" and "A:" lines, then one line is read: a grade
-    0-5, u or q. End of input ends the session cleanly.
+    In a terminal: single keys (space reveals, 0-5 grade, n shows the card's note, u undo,
+    q quit). With stdin not a terminal (scripted mode): each card prints "Q:" and "A:" lines, then
+    one line is read: a grade 0-5, n (print the note as an "N:" line), u or q. End of input ends
+    the session cleanly. At most one card made from the same note is shown a day.
     """
     import signal
     import time
@@ -223,12 +227,13 @@ def review(
             crammer = None
             if cram and store.exam is not None:
                 exam_day = store.exam
-                crammer = lambda seen: cram_queue(cards, store.states, exam_day, seen)  # noqa: E731
-            session = Session.start(queue, store, today, clock.now, crammer)
+                crammer = lambda seen: cram_queue(cards, store.states, exam_day, seen, today).items  # noqa: E731
+            session = Session.start(queue.items, store, today, clock.now, crammer)
             if session.current is None:
-                summary = session_summary([], 0, all_decks, store.due_view(), today, store.exam)
-                typer.echo("Nothing to review today. Next due card: "
-                           f"{summary['next_due'] or 'none yet'}.")
+                summary = session_summary([], 0, all_decks, store.due_view(), today, store.exam,
+                                          queue.held)
+                for line in ui.nothing_to_review_lines(summary, today):
+                    typer.echo(line)
                 return
             try:
                 if sys.stdin is not None and sys.stdin.isatty():
@@ -246,7 +251,7 @@ def review(
                 raise typer.Exit(code) from None
             store.save()
             summary = session_summary(session.reviews, time.monotonic() - started, all_decks,
-                                      store.due_view(), today, store.exam)
+                                      store.due_view(), today, store.exam, queue.held)
         if sys.stdin is not None and sys.stdin.isatty():
             ui.render_summary(console, summary, finished)
         else:

@@ -46,30 +46,86 @@ def new_allowed(introduced_today: int, session_new: int | None,
     return max(0, per_day - introduced_today)
 
 
+class Queue(NamedTuple):
+    """Today's cards, and how many were held back because a sibling (a card made from the same
+    note) is shown or was reviewed today. Held cards are not written anywhere: a due one is simply
+    still due tomorrow, a new one is introduced on a later day."""
+
+    items: list[Item]
+    held_new: int = 0
+    held_due: int = 0
+
+    @property
+    def held(self) -> int:
+        return self.held_new + self.held_due
+
+
+class Siblings:
+    """The sibling rule, in this one place: at most one card of a sibling group a day.
+
+    A group is taken for the day when any of its cards was reviewed today (state.last_review ==
+    today), when a card of it is in `exclude` (answered in this session), or when an earlier
+    candidate of it has been kept. A card never blocks itself: a same-day repeat of a card after a
+    grade below 4 is that card again, not a sibling."""
+
+    def __init__(self, cards: Iterable[tuple[Card, Deck]], states: dict[str, CardState],
+                 today: dt.date, exclude: Iterable[str] = ()) -> None:
+        done = set(exclude)
+        self._taken: dict[str, set[str]] = {}
+        for card, _ in cards:
+            state = states.get(card.id)
+            if card.id in done or (state is not None and state.last_review == today):
+                self._taken.setdefault(card.sibling_key, set()).add(card.id)
+
+    def keep(self, card: Card) -> bool:
+        """True, and the card's group is taken for today, unless another card of the group
+        already took it."""
+        taken = self._taken.setdefault(card.sibling_key, set())
+        if taken and taken != {card.id}:
+            return False
+        taken.add(card.id)
+        return True
+
+
 def build_queue(cards: Sequence[tuple[Card, Deck]], states: dict[str, CardState], today: dt.date,
                 *, new_limit: int, limit: int | None = None,
-                exam: dt.date | None = None) -> list[Item]:
+                exam: dt.date | None = None) -> Queue:
     """Due cards first, most overdue first; then new cards in deck order up to new_limit.
-    The new-card limit never hides a due card; --limit caps the total, due cards first."""
+    The new-card limit never hides a due card; --limit caps the total, due cards first.
+    At most one card of a sibling group a day (see Siblings): a held due card is due again
+    tomorrow; a held new card does not use up the allowance. held_new counts the new cards passed
+    over before the allowance was filled."""
     due: list[tuple[dt.date, int, Item]] = []
-    new: list[Item] = []
+    unseen: list[tuple[Card, Deck]] = []
     for order, (card, deck) in enumerate(cards):
         state = states.get(card.id)
         if state is None:
-            if len(new) < new_limit:
-                new.append(Item(card, deck, True))
+            unseen.append((card, deck))
             continue
         when = effective_due(card.id, state, exam)
         if when <= today:
             due.append((when, order, Item(card, deck, False)))
     due.sort(key=lambda entry: (entry[0], entry[1]))
-    queue = [item for _, _, item in due] + new
-    return queue[:limit] if limit is not None else queue
+    siblings = Siblings(cards, states, today)
+    queue = [item for _, _, item in due if siblings.keep(item.card)]
+    held_due = len(due) - len(queue)
+    introduced = held_new = 0
+    for card, deck in unseen:
+        if introduced >= new_limit:
+            break
+        if siblings.keep(card):
+            queue.append(Item(card, deck, True))
+            introduced += 1
+        else:
+            held_new += 1
+    return Queue(queue[:limit] if limit is not None else queue, held_new, held_due)
 
 
 def cram_queue(cards: Sequence[tuple[Card, Deck]], states: dict[str, CardState],
-               exam: dt.date, exclude: set[str]) -> list[Item]:
-    """Seen cards, weakest predicted exam-day recall first."""
+               exam: dt.date, exclude: set[str], today: dt.date) -> Queue:
+    """Seen cards, weakest predicted exam-day recall first; at most one card of a sibling group
+    a day (see Siblings), counting cards in `exclude` and cards reviewed today. held_due counts the
+    seen cards held back."""
     ranked = []
     for order, (card, deck) in enumerate(cards):
         state = states.get(card.id)
@@ -77,4 +133,6 @@ def cram_queue(cards: Sequence[tuple[Card, Deck]], states: dict[str, CardState],
             continue
         ranked.append((recall_on(state, exam), order, Item(card, deck, False)))
     ranked.sort(key=lambda entry: (entry[0], entry[1]))
-    return [item for _, _, item in ranked]
+    siblings = Siblings(cards, states, today, exclude)
+    queue = [item for _, _, item in ranked if siblings.keep(item.card)]
+    return Queue(queue, 0, len(ranked) - len(queue))

@@ -93,7 +93,9 @@ def _all_ids(decks: Sequence[Deck]) -> list[str]:
 
 
 def session_summary(reviews: Sequence[Review], seconds: float, decks: Sequence[Deck],
-                    view: DueView, today: dt.date, exam: dt.date | None = None) -> dict:
+                    view: DueView, today: dt.date, exam: dt.date | None = None,
+                    siblings_waiting: int = 0) -> dict:
+    """siblings_waiting: cards held back today because a card of their note is shown today."""
     graded = len(reviews)
     correct = sum(1 for review in reviews if review.grade >= PASS)
     dues = _Dues(view, exam)
@@ -106,6 +108,7 @@ def session_summary(reviews: Sequence[Review], seconds: float, decks: Sequence[D
         "seconds": round(seconds),
         "due_tomorrow": dues.count_due_by(ids, today + dt.timedelta(days=1))[0],
         "next_due": min(dates) if dates else None,
+        "siblings_waiting": siblings_waiting,
     }
 
 

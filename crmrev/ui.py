@@ -7,6 +7,7 @@ C1 controls and bidi overrides visible.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 from collections.abc import Iterator
@@ -18,16 +19,27 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from crmrev.model import GRADE_LABELS
+from crmrev.model import GRADE_LABELS, Card
 from crmrev.session import Session
-from crmrev.text import neutralise, plural
+from crmrev.text import neutralise, normalise_space, plural
 
 KEY_HELP = "space/enter reveal · u undo · q save and quit"
+NOTE_KEY_HELP = "space/enter reveal · n show the note this card came from · u undo · q save and quit"
+NOTE_HIDE_HELP = "space/enter reveal · n hide the note · u undo · q save and quit"
 LEGEND = "  ".join(f"{grade} {label}" for grade, label in GRADE_LABELS.items())
 
 
 def safe(text: str, style: str = "") -> Text:
     return Text(neutralise(text), style=style)
+
+
+def note_to_show(card: Card) -> str | None:
+    """The note a card was made from, when it says more than the card's back already does."""
+    if not card.note or not card.note.strip():
+        return None
+    if normalise_space(card.note).casefold() in normalise_space(card.back).casefold():
+        return None
+    return card.note
 
 
 def make_console() -> Console:
@@ -75,9 +87,10 @@ def progress_bar(done: int, total: int, width: int = 40) -> Text:
                          f" {done}/{total} done")
 
 
-def _card_view(session: Session, revealed: bool, message: str) -> Group:
+def _card_view(session: Session, revealed: bool, message: str, show_note: bool = False) -> Group:
     item = session.current
     assert item is not None
+    note = note_to_show(item.card) if revealed else None
     number, total = session.position
     header = Table.grid(expand=True)
     header.add_column(ratio=1)
@@ -91,10 +104,14 @@ def _card_view(session: Session, revealed: bool, message: str) -> Group:
     if revealed:
         parts.append(Panel(safe(item.card.back), title=Text("Answer"), title_align="left",
                            padding=(1, 2), border_style="green"))
+        if note is not None and show_note:
+            parts.append(Panel(safe(note), title=Text("The note this card came from"),
+                               title_align="left", padding=(1, 2), border_style="cyan"))
         parts.append(Text("Grade: " + LEGEND, style="bold"))
     else:
         parts.append(Text("Grades: " + LEGEND, style="dim"))
-    parts.append(Text(KEY_HELP, style="dim"))
+    key_help = KEY_HELP if note is None else NOTE_HIDE_HELP if show_note else NOTE_KEY_HELP
+    parts.append(Text(key_help, style="dim"))
     if message:
         parts.append(Text(message, style="yellow"))
     return Group(*parts)
@@ -104,15 +121,22 @@ def run_interactive(session: Session, console: Console, keys: Keys) -> bool:
     """Returns True when the queue was finished, False when the learner quit."""
     message = ""
     while session.current is not None:
-        revealed = False
+        revealed = show_note = False
         while True:
             if console.is_terminal:
                 console.clear()
-            console.print(_card_view(session, revealed, message))
+            console.print(_card_view(session, revealed, message, show_note))
             message = ""
             key = keys.read()
             if key in (" ", "\r", "\n"):
                 revealed = True
+            elif key == "n":
+                item = session.current
+                if item is not None and note_to_show(item.card) is not None:
+                    if revealed:
+                        show_note = not show_note
+                    else:
+                        message = "Reveal the answer first (space or enter), then n shows the note."
             elif key in "012345" and key:
                 if not revealed:
                     message = "Reveal the answer first (space or enter), then grade it."
@@ -138,7 +162,8 @@ def _out(text: str) -> None:
 
 
 def run_scripted(session: Session, lines: Iterator[str]) -> bool:
-    """Front, back, then one line: a grade 0-5, `u` or `q`. End of input ends the session."""
+    """Front, back, then one line: a grade 0-5, `n` (print the card's note, then ask again), `u`
+    or `q`. End of input ends the session."""
     while (item := session.current) is not None:
         number, total = session.position
         _out(f"[{number}/{total}] {neutralise(item.deck.title)} ({item.card.type})")
@@ -162,6 +187,14 @@ def run_scripted(session: Session, lines: Iterator[str]) -> bool:
                 break
             if answer == "q":
                 return False
+            if answer == "n":
+                note = note_to_show(item.card)
+                if note is not None:
+                    _out(f"N: {neutralise(note)}")
+                else:
+                    print("crmrev: this card has no note beyond its answer", file=sys.stderr,
+                          flush=True)
+                continue
             if answer:
                 print(f"crmrev: expected a grade 0-5, 'u' or 'q', not {neutralise(answer)!r}",
                       file=sys.stderr, flush=True)
@@ -182,6 +215,27 @@ def summary_lines(summary: dict) -> list[str]:
              f"{correct} correct (grade 3+) · {_duration(summary['seconds'])}"]
     next_due = summary["next_due"] or "none scheduled"
     lines.append(f"Due tomorrow: {summary['due_tomorrow']} · next due card: {next_due}")
+    if summary.get("siblings_waiting"):
+        lines.append(siblings_line(summary["siblings_waiting"]))
+    return lines
+
+
+def siblings_line(count: int) -> str:
+    """Cards held back by the sibling rule (crmrev.queue.Siblings)."""
+    waits = "card waits" if count == 1 else "cards wait"
+    return f"{count} sibling {waits} for tomorrow (a card from the same note was reviewed today)."
+
+
+def nothing_to_review_lines(summary: dict, today: dt.date) -> list[str]:
+    """An empty queue. When siblings are what is left, say so rather than naming today as the
+    next due day."""
+    held = summary.get("siblings_waiting") or 0
+    next_due = summary["next_due"]
+    if not held:
+        return [f"Nothing to review today. Next due card: {next_due or 'none yet'}."]
+    lines = ["Nothing more to review today.", siblings_line(held)]
+    if next_due and next_due > today.isoformat():
+        lines.append(f"Next due card: {next_due}.")
     return lines
 
 
@@ -232,8 +286,6 @@ def _overview(data: dict) -> Table:
 
 
 def _forecast(data: dict, width: int = 44) -> Table:
-    import datetime as dt
-
     table = Table.grid(padding=(0, 1))
     table.add_column(justify="right")
     table.add_column()
@@ -249,8 +301,6 @@ def _forecast(data: dict, width: int = 44) -> Table:
 def _heatmap(data: dict) -> Text:
     """Weeks as columns, weekdays as rows, like Anki's and GitHub's calendars. The glyphs carry the
     levels, so the chart still reads with NO_COLOR or TERM=dumb."""
-    import datetime as dt
-
     cells = data["heatmap"]
     if not cells:
         return Text("No reviews yet.")

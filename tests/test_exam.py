@@ -128,8 +128,9 @@ def test_cram_order_is_weakest_predicted_recall_first():
     states = {"a": state(30, dt.date(2026, 6, 10)),   # R = 0.9^(5/30) ≈ 0.98
               "b": state(1, dt.date(2026, 6, 10)),    # R = 0.9^5 ≈ 0.59
               "c": state(6, dt.date(2026, 6, 10))}    # R = 0.9^(5/6) ≈ 0.92
-    assert [item.card.id for item in cram_queue(cards, states, EXAM, set())] == ["b", "c", "a"]
-    assert [item.card.id for item in cram_queue(cards, states, EXAM, {"b"})] == ["c", "a"]
+    today = dt.date(2026, 6, 12)
+    assert [item.card.id for item in cram_queue(cards, states, EXAM, set(), today).items] == ["b", "c", "a"]
+    assert [item.card.id for item in cram_queue(cards, states, EXAM, {"b"}, today).items] == ["c", "a"]
 
 
 def test_cram_answers_are_logged_but_leave_sm2_state_alone(invoke, progress_path):
