@@ -55,5 +55,12 @@ def project(tmp_path) -> Path:
     return tmp_path
 
 
+def bundled_cards() -> list:
+    """The bundled decks' cards, for tests whose figures follow the decks' contents."""
+    from crmrev.decks import load_decks
+
+    return [card for deck in load_decks(DECKS) for card in deck.cards]
+
+
 def crmrev_command() -> list[str]:
     return [sys.executable, "-m", "crmrev"]

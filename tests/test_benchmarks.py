@@ -9,6 +9,7 @@ import sys
 
 import pytest
 
+from tests.conftest import bundled_cards
 from tests.helpers import ROOT
 
 
@@ -37,6 +38,6 @@ def test_exam_simulation_is_deterministic_and_reports_both_arms(tmp_path):
     second = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert json.loads(out.read_text()) == arms  # a seeded generator: the same numbers every run
     plain, exam = arms["without exam mode"], arms["with exam mode"]
-    assert plain["cards"] == exam["cards"] == 128
+    assert plain["cards"] == exam["cards"] == len(bundled_cards())
     assert 0 < plain["recalled"] < 1 and 0 < exam["recalled"] < 1
     assert "with exam mode" in second.stdout

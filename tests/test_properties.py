@@ -37,8 +37,9 @@ def test_any_bytes_give_a_topic_or_a_seed_error(data):
         topic = parse_seed(decode_seed(data, "s.txt"), "s.txt")
     except CrmrevError:
         return
-    for kind, _front, _back, _bullet in card_texts(topic, derive_meta(topic, "s").title):
-        assert kind in CARD_TYPES
+    derive_meta(topic, "s")
+    for draft in card_texts(topic):
+        assert draft.type in CARD_TYPES
 
 
 @SETTINGS
@@ -52,9 +53,9 @@ def test_near_valid_seeds_give_cards_that_meet_the_rules(lines, newline, bom):
     total_lines = text.replace("\r\n", "\n").replace("\r", "\n").count("\n") + 1
     for warning in topic.warnings:
         assert 1 <= warning.line <= total_lines
-    for _kind, front, back, _bullet in card_texts(topic, derive_meta(topic, "s").title):
-        assert front.strip() and back.strip()
-        assert back.strip().lower() not in front.lower()
+    for draft in card_texts(topic):
+        assert draft.front.strip() and draft.back.strip()
+        assert draft.back.strip().lower() not in draft.front.lower()
 
 
 yaml_fragments = st.lists(st.sampled_from([
