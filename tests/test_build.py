@@ -78,8 +78,8 @@ def test_ids_survive_rewording_and_typo_fixes(invoke, project):
     assert invoke("build", project / "seeds", "--out", project / "decks").exit_code == 0
     after = deck_cards(deck_path)
     assert set(after) == set(before)  # same ids: learners keep their progress
-    assert after[by_source_line["5"]]["back"].startswith("Knowing the principles")
-    assert "might not come back" in after[by_source_line["16"]]["back"]
+    assert after[by_source_line["5"]]["note"].startswith("Customer Service Excellence: Knowing the principles")
+    assert "might not come back" in after[by_source_line["16"]]["note"]
 
 
 def test_new_bullet_gets_new_id_and_deleted_bullet_loses_its_id(invoke, project):

@@ -158,8 +158,8 @@ def test_type_filter_picks_new_card_types(invoke, progress_path):
     result = invoke("review", "--type", "marking-point", "--type", "exam-tip", "--new", "30", input="5\n" * 60)
     headers = [l for l in result.output.splitlines() if l.startswith("[")]
     groups = {c.sibling_key for c in bundled_cards() if c.type in ("marking-point", "exam-tip")}
-    assert 0 < len(groups) <= 30
-    assert len(headers) == len(groups)  # one card per note a day: siblings wait
+    assert groups
+    assert len(headers) == min(30, len(groups))  # one card per note a day: siblings wait
     assert {h.rsplit("(", 1)[1] for h in headers} <= {"marking-point)", "exam-tip)"}
 
 
