@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from crmrev import decks as deckio
-from crmrev import yamlsafe
+from crmrev import lint, yamlsafe
 from crmrev.errors import CrmrevError, DeckError, UsageError
 from crmrev.model import Deck, Problem, Severity
 
@@ -56,6 +56,7 @@ def check_decks(files: list[Path]) -> tuple[Report, list[Deck]]:
             decks.append(deck)
             docs[name] = doc
     report.problems.extend(deckio.cross_deck_problems(decks, docs))
+    report.problems.extend(lint.lint_decks(decks, docs))  # card quality: warnings Q001-Q006
     report.decks = len(decks)
     report.cards = sum(len(deck.cards) for deck in decks)
     return report, decks
