@@ -110,7 +110,8 @@ class _Reader:
         card_id, card_type, note, front, back = (self.text(entry, key, where, True)
                                                  for key in ("id", "type", "note", "front", "back"))
         if not _ID.match(card_id):
-            raise self.fail((*where, "id"), f"card id '{card_id}' must be letters, digits, '-', '_', '.' or '/'")
+            raise self.fail((*where, "id"),
+                            f"card id '{card_id}' must be letters, digits, '-', '_', '.' or '/'")
         if card_type not in CARD_TYPES:
             raise self.fail((*where, "type"), f"unknown card type '{card_type}'",
                             hint=f"use one of {', '.join(CARD_TYPES)}")

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from crmrev.ids import carry_ids, new_card_id
 from crmrev.model import Bullet, Card, CardType, Deck, group_of
 from crmrev.seeds import Topic, split_concept
-from crmrev.text import lower_first, normalise_space, sentence, slugify
+from crmrev.text import STOPWORDS, lower_first, normalise_space, sentence, significant, slugify
 
 GAP = "______"
 
@@ -86,9 +86,6 @@ def derive_meta(topic: Topic, fallback: str) -> tuple[DeckMeta, bool]:
 
 # ---------------------------------------------------------------- shared phrase finders
 
-_STOPWORDS = {"the", "a", "an", "and", "or", "of", "to", "in", "for", "with", "on", "it", "them",
-              "this", "that", "as", "be", "their", "its", "own", "all", "only", "at", "by", "from",
-              "is", "are", "your", "you", "how", "what", "into", "such", "other"}
 _LIST_MARKER = re.compile(r"\b(?:such as|including|like|e\.g\.,?|for example,?)\s+", re.IGNORECASE)
 _ITEM_SPLIT = re.compile(r",\s*(?:and|or)\s+|,\s*|\s+(?:and|or)\s+")
 _ITEM_END = re.compile(r"\s(?:to|that|which|for|so|in order|when|where|with)\s|[;.]\s|[;.]$")
@@ -100,13 +97,6 @@ _BLURB = re.compile(
 _HEAD_DROP = {"various", "different", "relevant", "key", "common", "the", "a", "an", "some", "other",
               "several", "many", "appropriate", "its", "their", "list", "describe", "identify", "name",
               "compare", "define", "explain"}
-
-
-def significant_words(text: str) -> set[str]:
-    """Case-folded content words, with a plural s dropped, for leak and overlap tests."""
-    words = re.findall(r"[\w'’]+", text.casefold())
-    return {w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
-            for w in words if w not in _STOPWORDS and len(w) > 1}
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,12 +116,12 @@ def _head_before(text: str) -> str | None:
     words = re.findall(r"[\w'’/-]+", text)[-6:]
     for index in range(len(words) - 1, -1, -1):
         word = words[index].lower()
-        if word in _HEAD_BREAK or word.endswith("ing") and index < len(words) - 1:
+        if word in _HEAD_BREAK or (word.endswith("ing") and index < len(words) - 1):
             words = words[index + 1:]
             break
     while words and words[0].lower() in _HEAD_DROP:
         words.pop(0)
-    if not words or len(words) > 4 or words[-1].lower() in _STOPWORDS:
+    if not words or len(words) > 4 or words[-1].lower() in STOPWORDS:
         return None
     head = " ".join(words)
     return head if any(_plural(word) for word in words) else f"examples of {head}"
@@ -208,10 +198,10 @@ def concept_card(bullet: Bullet) -> tuple[str, str] | None:
         return None
     term, explanation = parts
     listing = find_listing(explanation)
-    if listing and not significant_words(listing.head) <= significant_words(term):
+    if listing and not significant(listing.head) <= significant(term):
         return f"{term}: name two {lower_first(listing.head)}.", list_answer(listing.items)
     description = _first_sentence(_strip_blurb(explanation))
-    if 4 <= len(description.split()) <= 30 and not significant_words(term) & significant_words(description):
+    if 4 <= len(description.split()) <= 30 and not significant(term) & significant(description):
         return f"Which key idea is this: “{sentence(description)}”", sentence(term)
     return f"{term}: what does it involve?", sentence(_trim_words(description, 25))
 
@@ -278,10 +268,10 @@ def _gap_phrase(mistake: str) -> tuple[str, str, str] | None:
                 answer = _until_comma(mistake[start:]).rstrip(".")
                 after = mistake[start + len(answer):].rstrip(".")
                 n_words = len(answer.split())
-                if not 2 <= n_words <= 8 or not significant_words(answer):
+                if not 2 <= n_words <= 8 or not significant(answer):
                     continue
                 before = mistake[:start]
-                if significant_words(answer) <= significant_words(before + after) or \
+                if significant(answer) <= significant(before + after) or \
                         before.count("(") != before.count(")"):
                     continue  # never split a bracket, never leave the answer in view
                 rank = (not after, len(before))  # prefer a phrase that ends the mistake
@@ -445,7 +435,7 @@ def cloze_cards(bullet: Bullet) -> list[tuple[str, str]]:
         expansion = _expansion(explanation, match)
         acronym = match.group(1)
         if expansion is None or acronym.lower() in term.lower() or \
-                significant_words(expansion) <= significant_words(term):
+                significant(expansion) <= significant(term):
             continue
         cards.append((f"{term}: what does {acronym} stand for?", sentence(expansion)))
     return cards
@@ -490,7 +480,7 @@ def _without_repeats(drafts: list[Draft]) -> list[Draft]:
     answers: set[str] = set()
     kept = []
     for draft in drafts:
-        key = " ".join(sorted(significant_words(draft.back)))
+        key = " ".join(sorted(significant(draft.back)))
         if draft.type in (CardType.CONCEPT, CardType.MISCONCEPTION) or key not in answers:
             kept.append(draft)
             answers.add(key)

@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 from crmrev.model import Card, Deck, Problem, Severity
+from crmrev.text import STOPWORDS, significant, stem, words
 
 # Q004: a card longer than this many words (split on white space) is too long to recall in one go.
 MAX_FRONT_WORDS = 40
@@ -42,50 +43,15 @@ CURATE = "rewrite the card or curate it in seeds/*.curation.yaml"
 CONNECTORS = ("such as", "including", "with", "to", "for", "by", "of", "in", "on", "from", "through",
               "via", "into", "and", "or")
 
-_STOPWORD_TEXT = """
-a about above after again against all also am an and any are as at be because been before being
-below between both but by can could did do does doing down during each either etc few for from
-further had has have having he her here hers herself him himself his how i if in into is it its
-itself just may me might more most must my myself neither no nor not of off on once only or other
-ought our ours ourselves out over own same shall she should so some such than that the their theirs
-them themselves then there these they this those through to too under until up upon us very via was
-we were what when where which while who whom whose why will with within without would you your
-yours yourself yourselves
-"""
-STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 _CONNECTOR = re.compile(r"(?:" + "|".join(c.replace(" ", r"\s+") for c in CONNECTORS) + r")\b(?![-'’])",
                         re.IGNORECASE)
-_WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
 _SENTENCE_END = re.compile(r"[.!?]+[\"”’')\]]*\s+")
 _ABBREVIATIONS = frozenset({"e.g.", "i.e.", "etc.", "vs.", "cf.", "no.", "mr.", "mrs.", "ms.", "dr.",
                             "st.", "approx.", "incl.", "esp."})
 
 
 # ---------------------------------------------------------------- words
-
-
-def _stem(word: str) -> str:
-    """Case-folded and plural-insensitive: 'KPIs' → 'kpi', 'policies' → 'policy'."""
-    for suffix in ("'s", "’s"):
-        word = word.removesuffix(suffix)
-    if len(word) > 2 and word[-1] == "s" and word[-2].isupper():
-        return word[:-1].casefold()  # an acronym's plural
-    word = word.casefold()
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
-
-
-def words(text: str) -> list[str]:
-    return _WORD.findall(text)
-
-
-def significant(text: str) -> set[str]:
-    """The words that carry meaning: stopwords removed, case-folded, plurals merged."""
-    return {_stem(w) for w in words(text) if w.casefold() not in STOPWORDS}
 
 
 def first_sentence(text: str) -> str:
@@ -217,7 +183,7 @@ def answer_on_front(card: Card) -> str | None:
 def normalise(text: str) -> tuple[str, ...]:
     """A text as Q005 compares it: its words, case-folded, punctuation and stopwords removed,
     plurals merged."""
-    return tuple(_stem(w) for w in words(text) if w.casefold() not in STOPWORDS)
+    return tuple(stem(w) for w in words(text) if w.casefold() not in STOPWORDS)
 
 
 def _keys(tokens: tuple[str, ...]) -> list[tuple[str, int]]:

@@ -73,3 +73,43 @@ def lower_first(text: str) -> str:
     if len(first) > 1 and (first.isupper() or any(c.isupper() for c in first[1:])):
         return text
     return text[0].lower() + text[1:]
+
+
+# ---------------------------------------------------------------- words that carry meaning
+# One list for the generator (what is worth blanking) and the lint (what a leak or a poor blank is).
+
+_STOPWORD_TEXT = """
+a about above after again against all also am an and any are as at be because been before being
+below between both but by can could did do does doing down during each either etc few for from
+further had has have having he her here hers herself him himself his how i if in into is it its
+itself just may me might more most must my myself neither no nor not of off on once only or other
+ought our ours ourselves out over own same shall she should so some such than that the their theirs
+them themselves then there these they this those through to too under until up upon us very via was
+we were what when where which while who whom whose why will with within without would you your
+yours yourself yourselves
+"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+_WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
+
+
+def stem(word: str) -> str:
+    """Case-folded and plural-insensitive: 'KPIs' → 'kpi', 'policies' → 'policy'."""
+    for suffix in ("'s", "’s"):
+        word = word.removesuffix(suffix)
+    if len(word) > 2 and word[-1] == "s" and word[-2].isupper():
+        return word[:-1].casefold()  # an acronym's plural
+    word = word.casefold()
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def significant(text: str) -> set[str]:
+    """The words that carry meaning: stopwords removed, case-folded, plurals merged."""
+    return {stem(w) for w in words(text) if w.casefold() not in STOPWORDS}
