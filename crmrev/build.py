@@ -13,10 +13,10 @@ from pathlib import Path
 
 from crmrev import decks as deckio
 from crmrev import yamlsafe
-from crmrev.errors import CrmrevError, DeckError, SeedError, UsageError
-from crmrev.fsutil import atomic_write
 from crmrev.curation import SUFFIX as CURATION_SUFFIX
 from crmrev.curation import Curation, apply_curation, read_curation
+from crmrev.errors import CrmrevError, DeckError, SeedError, UsageError
+from crmrev.fsutil import atomic_write
 from crmrev.generate import DeckMeta, derive_meta, generate_deck
 from crmrev.model import Card, Deck, Problem, Severity
 from crmrev.seeds import Topic, decode_seed, parse_seed
