@@ -106,6 +106,9 @@ class Listing:
 
 
 _HEAD_BREAK = {"to", "with", "for", "and", "by", "in", "on", "through", "as", "using", "via", "from"}
+# "security measures in CRM systems such as …": the noun after a preposition is not what is listed.
+_PREPOSITIONS = {"to", "with", "for", "by", "in", "on", "through", "as", "via", "from"}
+_COUNT_WORDS = {"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"}
 
 
 def _head_before(text: str) -> str | None:
@@ -117,6 +120,8 @@ def _head_before(text: str) -> str | None:
     for index in range(len(words) - 1, -1, -1):
         word = words[index].lower()
         if word in _HEAD_BREAK or (word.endswith("ing") and index < len(words) - 1):
+            if word in _PREPOSITIONS:
+                return None
             words = words[index + 1:]
             break
     while words and words[0].lower() in _HEAD_DROP:
@@ -124,6 +129,8 @@ def _head_before(text: str) -> str | None:
     if not words or len(words) > 4 or words[-1].lower() in STOPWORDS:
         return None
     head = " ".join(words)
+    if words[0].lower() in _COUNT_WORDS:
+        return f"of the {head}"  # "name two of the nine protected characteristics"
     return head if any(_plural(word) for word in words) else f"examples of {head}"
 
 
@@ -131,14 +138,39 @@ def _plural(word: str) -> bool:
     return word.lower().endswith("s") and not word.lower().endswith(("ss", "is", "us"))
 
 
+def _outside_brackets(text: str) -> list[re.Match[str]]:
+    depth_at = []
+    depth = 0
+    for char in text:
+        depth += (char == "(") - (char == ")")
+        depth_at.append(depth)
+    return [m for m in _ITEM_SPLIT.finditer(text) if depth_at[m.start()] == 0]
+
+
+_COMMA_SPLIT = re.compile(r",\s*(?:and|or)\s+|,\s*")
+
+
+def _close_of(text: str) -> int:
+    """Where the bracket that text sits inside closes (text starts after the opening bracket)."""
+    depth = 1
+    for index, char in enumerate(text):
+        depth += (char == "(") - (char == ")")
+        if depth == 0:
+            return index
+    return len(text)
+
+
 def _items(text: str, bracketed: bool) -> tuple[str, ...]:
     """Items of a list that starts at text[0]: they end at the bracket, the sentence, or with the
-    item after 'and'/'or'."""
+    item after 'and'/'or'. Commas inside an item's own brackets ("LAST (Listen, Apologise, …)") do
+    not split it."""
     if bracketed:
-        text = text.split(")", 1)[0]
+        text = text[: _close_of(text)]
     items: list[str] = []
     position, final = 0, False
-    for match in [*_ITEM_SPLIT.finditer(text), None]:
+    # In brackets only commas separate items: "(age, marriage and civil partnership, …)".
+    separators = list(_COMMA_SPLIT.finditer(text)) if bracketed else _outside_brackets(text)
+    for match in [*separators, None]:
         item = text[position: match.start() if match else len(text)]
         cut = _ITEM_END.search(item + " ")
         if cut and not bracketed:
@@ -159,7 +191,7 @@ def find_listing(text: str) -> Listing | None:
     for match in _LIST_MARKER.finditer(text):
         inside = text[: match.start()].count("(") > text[: match.start()].count(")")
         candidates.append((match.start(), text[match.end():], inside))
-    for match in re.finditer(r"\(([^()]{3,80})\)", text):
+    for match in re.finditer(r"\(([^()]{3,160})\)", text):
         if "," in match.group(1) and not _LIST_MARKER.match(match.group(1)):
             candidates.append((match.start(), match.group(1) + ")", True))
     for start, rest, bracketed in sorted(candidates):
@@ -168,7 +200,8 @@ def find_listing(text: str) -> Listing | None:
             before = before[:-1].rstrip()
         head = _head_before(before)
         items = _items(rest, bracketed)
-        if head and 2 <= len(items) <= 6 and all(1 <= len(i.split()) <= 5 for i in items):
+        items = tuple(re.sub(r"\s*\([^()]*\)", "", item) for item in items)  # "LAST (Listen, …)" → "LAST"
+        if head and 2 <= len(items) <= 10 and all(1 <= len(i.split()) <= 5 for i in items):
             return Listing(head, items)
     return None
 
@@ -180,7 +213,8 @@ def list_answer(items: tuple[str, ...]) -> str:
 
 
 def _strip_blurb(text: str) -> str:
-    return _BLURB.sub("", normalise_space(text), count=1).strip()
+    stripped = _BLURB.sub("", normalise_space(text), count=1).strip()
+    return re.sub(r"^that\s+", "", stripped, flags=re.I)
 
 
 def _first_sentence(text: str) -> str:
@@ -188,6 +222,10 @@ def _first_sentence(text: str) -> str:
 
 
 # ---------------------------------------------------------------- concept cards
+
+
+_DEFINITION = re.compile(r"^(?P<subject>(?:an?|the)\s+[\w’'-]+(?:\s+[\w’'-]+){0,3}?)\s+"
+                         r"(?P<verb>is|are|means)\s+(?P<rest>.{8,})$", re.I)
 
 
 def concept_card(bullet: Bullet) -> tuple[str, str] | None:
@@ -201,17 +239,31 @@ def concept_card(bullet: Bullet) -> tuple[str, str] | None:
     if listing and not significant(listing.head) <= significant(term):
         return f"{term}: name two {lower_first(listing.head)}.", list_answer(listing.items)
     description = _first_sentence(_strip_blurb(explanation))
+    definition = _DEFINITION.match(_trim_words(description, 25))
+    if definition:  # "that a complaint is any expression of dissatisfaction …"
+        subject = definition.group("subject")
+        return f"{term}: what {definition.group('verb')} {subject}?", sentence(definition.group("rest"))
     if 4 <= len(description.split()) <= 30 and not significant(term) & significant(description):
         return f"Which key idea is this: “{sentence(description)}”", sentence(term)
     return f"{term}: what does it involve?", sentence(_trim_words(description, 25))
 
 
 def _trim_words(text: str, limit: int) -> str:
-    """At most `limit` words, cut at a clause boundary where one exists."""
+    """The main clause of an explanation: up to its first ", and", ";" or dash outside brackets,
+    then at most `limit` words, never ending inside a bracket."""
+    depth = 0
+    for index, char in enumerate(text):
+        depth += (char == "(") - (char == ")")
+        if depth == 0 and len(text[:index].split()) >= 6 and \
+                (text.startswith((", and ", "; ", " – ", " — ", ", which ", ", including "), index)):
+            text = text[:index]
+            break
     words = text.split()
     if len(words) <= limit:
         return text
     clipped = " ".join(words[:limit])
+    if clipped.count("(") > clipped.count(")"):
+        clipped = clipped[: clipped.rfind("(")].rstrip()
     boundary = max(clipped.rfind(", "), clipped.rfind("; "))
     return clipped[:boundary] if boundary > len(clipped) // 2 else clipped
 
@@ -222,7 +274,9 @@ _REASON_SEPARATORS = (" – ", " — ", " - ", "; ")
 _CONSEQUENCE = re.compile(r",?\s+(?:leading to|resulting in|which leads to|causing|thus)\s+(.+)$", re.I)
 _CONFUSING = re.compile(r"^confusing\s+(.+?)\s+with\s+(.+)$", re.I)
 _BELIEF = re.compile(r"^(?:assuming|believing|thinking|presuming)\s+(?:that\s+)?(.+)$", re.I)
-_CONTRAST = re.compile(r"\s+(?:rather than|instead of)\s+(.+)$", re.I)
+_CONTRAST = re.compile(r",?\s+(?P<word>rather than|instead of|when)\s+(.+)$", re.I)
+_TREATING = re.compile(r"^treating\s+(.+?)\s+as\s+(.+)$", re.I)
+_SUBJECT = re.compile(r"^(.+?\s(?:is|are|should be|must be|can be|needs to be|need to be))\b", re.I)
 _REASON_LEAD = re.compile(r"^(?:failing to recognise|not recognising|forgetting)\s+that\s+", re.I)
 _CLAIM_VERB = re.compile(r"\b(?:is|are|was|were|need|needs|require|requires|have|has|can|will|"
                          r"should|must|only|always|never)\b", re.I)
@@ -285,15 +339,23 @@ def _gap_phrase(mistake: str) -> tuple[str, str, str] | None:
 def _belief_card(mistake: str, reason: str) -> tuple[str, str] | None:
     """"Assuming that P rather than Q" → true or false: P? False, with why."""
     belief = _BELIEF.match(mistake)
-    if not belief:
+    treating = _TREATING.match(mistake)
+    if treating:
+        claim = f"{treating.group(1)} is {treating.group(2)}"
+    elif belief:
+        claim = belief.group(1)
+    else:
         return None
-    claim = belief.group(1)
     why = ""
     contrast = _CONTRAST.search(claim)
     if contrast:
-        claim, alternative = claim[: contrast.start()], contrast.group(1)
-        subject = re.match(r"^(.+?\s(?:is|are))\b", claim)
-        why = f"{subject.group(1)} {alternative}" if subject else f"it is {alternative}"
+        claim, alternative = claim[: contrast.start()], contrast.group(2)
+        if contrast.group("word").lower() == "when":
+            why = alternative  # "…, when it can be made verbally": the fact that refutes it
+        else:
+            alternative = re.sub(r"^being\s+", "", alternative, flags=re.I)
+            subject = _SUBJECT.match(claim)
+            why = f"{subject.group(1)} {alternative}" if subject else f"it is {alternative}"
     else:
         claim, sep, rest = claim.partition(", ")
         if sep and rest.lower().startswith(("ignoring", "neglecting", "overlooking", "forgetting")):
@@ -301,7 +363,7 @@ def _belief_card(mistake: str, reason: str) -> tuple[str, str] | None:
     if reason and not why:
         gerund = reason.lower().startswith(("ignoring", "neglecting", "overlooking", "forgetting"))
         why = f"that assumption means {reason}" if gerund else reason
-    if not why or not _CLAIM_VERB.search(claim) or len(claim.split()) < 4:
+    if not why or len(claim.split()) < 4 or not (_CLAIM_VERB.search(claim) or reason):
         return None
     return f"True or false: {lower_first(claim)}?", f"False: {lower_first(why).rstrip('.')}."
 
@@ -338,6 +400,10 @@ def misconception_card(bullet: Bullet) -> tuple[str, str] | None:
 # ---------------------------------------------------------------- exam-tip cards
 
 _TIP_CONDITION = re.compile(r"^(when|for|if|in|before|after|during|whenever)\b(.{8,}?),\s+(.{8,})$", re.I)
+_ADVICE_START = re.compile(
+    r",\s+((?:always |explicitly |clearly |briefly )?(?:mention|explain|state|set|use|include|ensure|show|"
+    r"identify|give|link|refer|describe|name|apply|structure|justify|compare|address|support|focus|"
+    r"provide|avoid|check|go|reference|consider|outline|remember|make|start|list|quote|cite)\b.*)$", re.I)
 _NAMED_EXAMPLE = re.compile(
     r"^(?P<verb>use|apply|reference|cite)\s+(?P<head>(?:a |an |the )?(?:recognised |relevant )?"
     r"[\w' -]{3,40}?)\s+(?:\(e\.g\.,?\s*(?P<eg>[^)]+)\)|(?:like|such as)\s+(?P<like>[^,;]+?))"
@@ -350,8 +416,10 @@ def exam_tip_card(bullet: Bullet) -> tuple[str, str] | None:
     text = normalise_space(bullet.text).rstrip(".")
     condition = _TIP_CONDITION.match(text)
     if condition:
-        situation = f"{condition.group(1)}{condition.group(2)}"
-        return f"Exam technique: {lower_first(situation)}, what should you do?", sentence(condition.group(3))
+        advice = _ADVICE_START.search(text, condition.start(2))
+        situation = text[: advice.start()] if advice else f"{condition.group(1)}{condition.group(2)}"
+        what = advice.group(1) if advice else condition.group(3)
+        return f"Exam technique: {lower_first(situation)}, what should you do?", sentence(what)
     named = _NAMED_EXAMPLE.match(text)
     if named:
         examples = named.group("eg") or named.group("like")
@@ -359,7 +427,7 @@ def exam_tip_card(bullet: Bullet) -> tuple[str, str] | None:
         if items and any(i[0].isupper() for i in items):
             head = re.sub(r"^(?:a|an|the)\s+", "", named.group("head").strip(), flags=re.I)
             head = head[:-1] if _plural(head.split()[-1]) else head
-            purpose = (named.group("rest") or "").strip()
+            purpose = (named.group("rest") or "").split(",")[0].strip()
             front = f"Exam technique: name a {head} you could use{' ' + purpose if purpose else ''}."
             answer = items[0] if len(items) == 1 else " or ".join(items)
             return front, sentence(answer)

@@ -238,3 +238,63 @@ def test_build_warns_when_no_title_can_be_derived(tmp_path):
     warnings = [p for p in plan.problems if p.code == "S009"]
     assert [(p.path, p.line) for p in warnings] == [("seeds/new.txt", 3)]
     assert "meta.yaml" in warnings[0].message
+
+
+# ---------------------------------------------------------------- hand-edited notes in other shapes
+
+
+def test_commas_inside_an_items_brackets_do_not_split_it():
+    front, back = concept_card(bullet(
+        "Structured resolution models: Applying frameworks such as LAST (Listen, Apologise, Solve, Thank) "
+        "or HEARD (Hear, Empathise, Apologise, Resolve, Diagnose) to keep a call calm."))
+    assert front == "Structured resolution models: name two frameworks."
+    assert back == "LAST and HEARD."
+
+
+def test_a_counted_closed_set_is_asked_as_two_of_the_set():
+    front, back = concept_card(bullet(
+        "Equality Act 2010: Knowing the nine protected characteristics (age, disability, gender reassignment, "
+        "marriage and civil partnership, pregnancy and maternity, race, religion or belief, sex, sexual "
+        "orientation) and that providers must not discriminate."))
+    assert front == "Equality Act 2010: name two of the nine protected characteristics."
+    assert back.startswith("Any two of: age, disability, gender reassignment, marriage and civil partnership,")
+
+
+def test_a_list_after_a_preposition_has_no_nameable_head():
+    assert find_listing("identifying practical security measures in CRM systems such as role-based access, "
+                        "encryption and audit trails") is None
+
+
+def test_a_definition_in_the_explanation_is_asked_directly():
+    front, back = concept_card(bullet(
+        "Recognising complaints: Understanding that a complaint is any expression of dissatisfaction, oral or "
+        "written, and that it must be logged."))
+    assert front == "Recognising complaints: what is a complaint?"
+    assert back == "Any expression of dissatisfaction, oral or written."
+
+
+@pytest.mark.parametrize(("note", "front", "back"), [
+    ("Believing that a subject access request must be made in writing, when it can be made verbally or by email.",
+     "True or false: a subject access request must be made in writing?",
+     "False: it can be made verbally or by email."),
+    ("Treating the right to erasure as absolute, when data may be kept where there is a legal obligation.",
+     "True or false: the right to erasure is absolute?",
+     "False: data may be kept where there is a legal obligation."),
+    ("Assuming that a complaint should be defended rather than treated as free feedback.",
+     "True or false: a complaint should be defended?",
+     "False: a complaint should be treated as free feedback."),
+    ("Assuming that consent is always needed rather than being one of six lawful bases.",
+     "True or false: consent is always needed?",
+     "False: consent is one of six lawful bases."),
+])
+def test_beliefs_in_other_shapes_become_true_or_false(note, front, back):
+    assert misconception_card(bullet(note)) == (front, back)
+
+
+def test_a_condition_with_a_list_in_it_splits_where_the_advice_starts():
+    front, back = exam_tip_card(bullet(
+        "When a case study is set in a regulated sector such as financial services, energy or telecoms, "
+        "mention the relevant ombudsman."))
+    assert front == ("Exam technique: when a case study is set in a regulated sector such as financial services, "
+                     "energy or telecoms, what should you do?")
+    assert back == "Mention the relevant ombudsman."
