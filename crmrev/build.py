@@ -138,11 +138,12 @@ def plan_build(seeds_dir: Path, out_dir: Path, loaded: Iterable[Deck] = ()) -> B
     meta = read_meta(seeds_dir)
     targets = {seed: out_dir / f"{seed.stem}.yaml" for seed in seeds}
     taken = _other_deck_ids(out_dir, set(targets.values()), read)
+    asked: set[str] = set()  # what optional cards of earlier decks ask, so no deck repeats it
     used_deck_ids: dict[str, str] = {}
     for seed in seeds:
         display = f"{seeds_dir.name}/{seed.name}"
         try:
-            _plan_one(plan, seed, display, targets[seed], meta, taken, used_deck_ids, read)
+            _plan_one(plan, seed, display, targets[seed], meta, taken, used_deck_ids, read, asked)
         except CrmrevError as exc:
             plan.errors.append(exc)
     _plan_deletions(plan, out_dir, set(targets.values()))
@@ -154,7 +155,7 @@ def plan_build(seeds_dir: Path, out_dir: Path, loaded: Iterable[Deck] = ()) -> B
 
 def _plan_one(plan: BuildPlan, seed: Path, display: str, target: Path,
               meta: dict[str, DeckMeta], taken: set[str], used_deck_ids: dict[str, str],
-              read: Callable[[Path], Deck]) -> None:
+              read: Callable[[Path], Deck], asked: set[str]) -> None:
     try:
         data = seed.read_bytes()
     except OSError as exc:
@@ -179,7 +180,7 @@ def _plan_one(plan: BuildPlan, seed: Path, display: str, target: Path,
         raise DeckError(f"existing deck cannot be read, so its card ids cannot be kept: "
                         f"{exc.message}", path=exc.path, line=exc.line,
                         hint="fix or delete that deck, then build again") from None
-    deck = generate_deck(topic, deck_meta, display, seed.name, old.cards if old else (), taken)
+    deck = generate_deck(topic, deck_meta, display, seed.name, old.cards if old else (), taken, asked)
     if curation is not None:
         cards, problems, _skipped = apply_curation(list(deck.cards), curation, _bullets(topic), display)
         plan.problems.extend(problems)

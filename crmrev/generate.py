@@ -91,7 +91,7 @@ _ITEM_SPLIT = re.compile(r",\s*(?:and|or)\s+|,\s*|\s+(?:and|or)\s+")
 _ITEM_END = re.compile(r"\s(?:to|that|which|for|so|in order|when|where|with)\s|[;.]\s|[;.]$")
 # The verbs course outcomes open with; what follows them is the content worth asking about.
 _BLURB = re.compile(
-    r"^(?:in-depth knowledge of|knowing how to|understanding (?:how to|the|of)?|mastering|developing "
+    r"^(?:in-depth knowledge of|knowing how to|understanding (?:how to|of)?|mastering|developing "
     r"(?:skills|the ability) to|developing|utilising|using|implementing|demonstrating|creating|"
     r"building|leveraging|designing|moving beyond)(?:,?\s+(?:and\s+)?[a-z]+ing\b)*\s*", re.IGNORECASE)
 _HEAD_DROP = {"various", "different", "relevant", "key", "common", "the", "a", "an", "some", "other",
@@ -132,6 +132,12 @@ def _head_before(text: str) -> str | None:
     if words[0].lower() in _COUNT_WORDS:
         return f"of the {head}"  # "name two of the nine protected characteristics"
     return head if any(_plural(word) for word in words) else f"examples of {head}"
+
+
+def _singular(word: str) -> str:
+    if word.lower().endswith(("ches", "shes", "sses", "xes")):
+        return word[:-2]
+    return word[:-1] if _plural(word) else word
 
 
 def _plural(word: str) -> bool:
@@ -185,6 +191,24 @@ def _items(text: str, bracketed: bool) -> tuple[str, ...]:
     return tuple(items)
 
 
+# "the TEXAS protocol (Thank, …)": capitalised words around an acronym, and its expansion.
+_NAMED_ITEM = re.compile(r"^(?:the\s+)?(?:[A-Z][\w’'-]*\s+){0,3}[A-Z]{2,}[\w’'-]*(?:\s+[a-z]+)?"
+                         r"(?:\s*\([^()]+\))?")
+
+
+def find_named_example(text: str) -> tuple[str, str] | None:
+    """(head, name) for "structured approaches such as the TEXAS protocol (Thank, …)": one named
+    thing, asked as "name a structured approach"."""
+    for match in _LIST_MARKER.finditer(text):
+        head = _head_before(text[: match.start()].rstrip())
+        named = _NAMED_ITEM.match(text[match.end():])
+        if head and named and not head.startswith(("examples of", "of the")):
+            words = head.split()
+            words[-1] = _singular(words[-1])
+            return " ".join(words), named.group(0).strip()
+    return None
+
+
 def find_listing(text: str) -> Listing | None:
     """The first list of two to six short examples with a nameable head, if any."""
     candidates: list[tuple[int, str, bool]] = []
@@ -194,12 +218,22 @@ def find_listing(text: str) -> Listing | None:
     for match in re.finditer(r"\(([^()]{3,160})\)", text):
         if "," in match.group(1) and not _LIST_MARKER.match(match.group(1)):
             candidates.append((match.start(), match.group(1) + ")", True))
+    for match in re.finditer(r"\s[–—]\s", text):
+        candidates.append((match.start(), text[match.end():], False))
     for start, rest, bracketed in sorted(candidates):
         before = text[:start].rstrip()
         if bracketed and before.endswith("("):
             before = before[:-1].rstrip()
         head = _head_before(before)
-        items = _items(rest, bracketed)
+        dashed = text[start:].lstrip().startswith(("–", "—"))
+        if dashed:
+            if not head or not head.startswith("of the "):
+                continue  # a dash opens a list only after a counted set: "the seven principles –"
+            listed = re.split(r"\s[–—]\s", rest, maxsplit=1)[0]
+            items = tuple(i.strip(" .") for i in re.split(r";\s*(?:and\s+)?", listed) if i.strip(" .")) \
+                if ";" in listed else _items(listed, False)
+        else:
+            items = _items(rest, bracketed)
         items = tuple(re.sub(r"\s*\([^()]*\)", "", item) for item in items)  # "LAST (Listen, …)" → "LAST"
         if head and 2 <= len(items) <= 10 and all(1 <= len(i.split()) <= 5 for i in items):
             return Listing(head, items)
@@ -221,6 +255,49 @@ def _first_sentence(text: str) -> str:
     return re.split(r"(?<=[.!?])\s+(?=[A-Z])", text.strip(), maxsplit=1)[0].rstrip(".")
 
 
+# ---------------------------------------------------------------- numbers, durations, thresholds
+
+_NUMBER_WORDS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|fifteen|"
+                 "twenty|thirty|forty|fifty|sixty|ninety|seventy-two|forty-eight|twenty-four")
+_UNIT = (r"(?:working |calendar |business )?(?:days?|weeks?|months?|years?|hours?|minutes?|seconds?|"
+         r"per ?cent|%)")
+_QUANTITY = re.compile(rf"\b(?P<number>\d+(?:\.\d+)?|{_NUMBER_WORDS})\s*(?P<unit>{_UNIT})(?![\w-])", re.I)
+_CLAUSE_LEAD = re.compile(r"^(?:and|or|but|after which|which|where|when|so that|while|as|then|including|"
+                          r"(?:state|explain|remember|note|show|mention) that)\s+", re.I)
+
+
+def _clauses(text: str) -> list[tuple[int, str]]:
+    """(start, clause) for each clause outside brackets, split at commas, semicolons and dashes."""
+    found, start, depth = [], 0, 0
+    for index, char in enumerate(text):
+        depth += (char == "(") - (char == ")")
+        if depth == 0 and (char in ",;" or text.startswith((" – ", " — "), index)):
+            found.append((start, text[start:index]))
+            start = index + 1
+    found.append((start, text[start:]))
+    return [(begin, clause) for begin, clause in found if clause.strip()]
+
+
+def number_questions(text: str) -> list[tuple[str, str]]:
+    """(question, answer) for each duration, count or threshold: "…send a final response within how
+    many weeks?" → "Eight weeks." A number is what examiners ask for and has exactly one answer."""
+    questions = []
+    for _start, clause in _clauses(normalise_space(text).rstrip(".")):
+        quantity = _QUANTITY.search(clause)
+        if not quantity:
+            continue
+        unit = quantity.group("unit")
+        plural_unit = unit if unit.endswith(("s", "%")) or "cent" in unit else f"{unit}s"
+        asked = "what percentage" if unit in ("%",) or "cent" in unit else f"how many {plural_unit}"
+        before, after = clause[: quantity.start()], clause[quantity.end():]
+        question = _CLAUSE_LEAD.sub("", f"{before}{asked}{after}".strip())
+        if len(question.split()) < 5:
+            continue
+        answer = f"{quantity.group('number')}{'' if unit == '%' else ' '}{unit}"
+        questions.append((f"{sentence(question).rstrip('.')}?", sentence(answer)))
+    return questions
+
+
 # ---------------------------------------------------------------- concept cards
 
 
@@ -238,6 +315,15 @@ def concept_card(bullet: Bullet) -> tuple[str, str] | None:
     listing = find_listing(explanation)
     if listing and not significant(listing.head) <= significant(term):
         return f"{term}: name two {lower_first(listing.head)}.", list_answer(listing.items)
+    numbers = number_questions(_strip_blurb(explanation))
+    if numbers:
+        question, answer = numbers[0]
+        return f"{term}: {lower_first(question)}", answer
+    named = find_named_example(explanation)
+    if named and not significant(named[1]) & significant(term):
+        head, name = named
+        article = "an" if head[0].lower() in "aeiou" else "a"
+        return f"{term}: name {article} {head} the notes give.", sentence(name)
     description = _first_sentence(_strip_blurb(explanation))
     definition = _DEFINITION.match(_trim_words(description, 25))
     if definition:  # "that a complaint is any expression of dissatisfaction …"
@@ -275,6 +361,9 @@ _CONSEQUENCE = re.compile(r",?\s+(?:leading to|resulting in|which leads to|causi
 _CONFUSING = re.compile(r"^confusing\s+(.+?)\s+with\s+(.+)$", re.I)
 _BELIEF = re.compile(r"^(?:assuming|believing|thinking|presuming)\s+(?:that\s+)?(.+)$", re.I)
 _CONTRAST = re.compile(r",?\s+(?P<word>rather than|instead of|when)\s+(.+)$", re.I)
+_ABSOLUTE = re.compile(r"\b(?:always|only|solely|never|every|all|any|fixed|absolute|nothing but)\b", re.I)
+_UNRECOGNISED = re.compile(r"^(?:failing to recognise|not recognising|forgetting|overlooking the fact)\s+"
+                           r"that\s+(.+)$", re.I)
 _TREATING = re.compile(r"^treating\s+(.+?)\s+as\s+(.+)$", re.I)
 _SUBJECT = re.compile(r"^(.+?\s(?:is|are|should be|must be|can be|needs to be|need to be))\b", re.I)
 _REASON_LEAD = re.compile(r"^(?:failing to recognise|not recognising|forgetting)\s+that\s+", re.I)
@@ -365,7 +454,26 @@ def _belief_card(mistake: str, reason: str) -> tuple[str, str] | None:
         why = f"that assumption means {reason}" if gerund else reason
     if not why or len(claim.split()) < 4 or not (_CLAIM_VERB.search(claim) or reason):
         return None
+    if _ABSOLUTE.search(claim):
+        # "always", "only", "every": anyone would say False, so ask for the reason instead.
+        return f"Common mistake: {lower_first(mistake_without(mistake, contrast))}. Why is that wrong?", \
+            sentence(why[5:] if why.startswith("that ") else why)
     return f"True or false: {lower_first(claim)}?", f"False: {lower_first(why).rstrip('.')}."
+
+
+def mistake_without(mistake: str, contrast: re.Match[str] | None) -> str:
+    """The mistake as stated, without the clause that refutes it."""
+    if contrast is None:
+        return mistake.split(", ", maxsplit=1)[0]
+    return mistake[: mistake.rfind(contrast.group(0))] if contrast.group(0) in mistake else mistake
+
+
+def _unrecognised_fact(mistake: str) -> tuple[str, str] | None:
+    """"Failing to recognise that P" → true or false: P? True."""
+    fact = _UNRECOGNISED.match(mistake)
+    if not fact or len(fact.group(1).split()) < 5:
+        return None
+    return f"True or false: {lower_first(fact.group(1))}?", "True."
 
 
 def misconception_card(bullet: Bullet) -> tuple[str, str] | None:
@@ -379,7 +487,7 @@ def misconception_card(bullet: Bullet) -> tuple[str, str] | None:
         question = "Why is that wrong?" if reason else f"What is {lower_first(thing)} often confused with?"
         front = f"Common mistake: confusing {lower_first(thing)} with {GAP}. {question}"
         return front, sentence(other) + (" " + sentence(reason) if reason else "")
-    belief = _belief_card(mistake, reason)
+    belief = _belief_card(mistake, reason) or (None if reason else _unrecognised_fact(mistake))
     if belief:
         return belief
     consequence = _CONSEQUENCE.search(mistake)
@@ -414,6 +522,10 @@ def exam_tip_card(bullet: Bullet) -> tuple[str, str] | None:
     """"When X, do Y" asks what to do when X; "use a model (e.g. M) to do Z" asks which model.
     Generic advice ("use examples") makes no card."""
     text = normalise_space(bullet.text).rstrip(".")
+    numbers = number_questions(text)
+    if numbers:
+        question, answer = numbers[0]
+        return f"Exam technique: {lower_first(question)}", answer
     condition = _TIP_CONDITION.match(text)
     if condition:
         advice = _ADVICE_START.search(text, condition.start(2))
@@ -493,17 +605,19 @@ def _expansion(explanation: str, match: re.Match[str]) -> str | None:
 
 
 def cloze_cards(bullet: Bullet) -> list[tuple[str, str]]:
-    """Acronyms the note expands: what does SLA stand for? One per acronym, never the heading's."""
+    """A concept's further numbers (its first is the concept card), then the acronyms it expands:
+    "what does SLA stand for?". Never an acronym the heading already spells out."""
     parts = split_concept(bullet.text)
     if parts is None:
         return []
     term, explanation = parts
-    cards = []
+    cards = [(f"{term}: {lower_first(question)}", answer)
+             for question, answer in number_questions(_strip_blurb(explanation))[1:]]
     for match in _ACRONYM.finditer(explanation):
         expansion = _expansion(explanation, match)
         acronym = match.group(1)
         if expansion is None or acronym.lower() in term.lower() or \
-                significant(expansion) <= significant(term):
+                len(significant(expansion) & significant(term)) * 2 >= len(significant(expansion)):
             continue
         cards.append((f"{term}: what does {acronym} stand for?", sentence(expansion)))
     return cards
@@ -512,8 +626,10 @@ def cloze_cards(bullet: Bullet) -> list[tuple[str, str]]:
 # ---------------------------------------------------------------- the deck
 
 
-def card_texts(topic: Topic) -> list[Draft]:
-    """Every card a topic yields, section by section, in note order."""
+def card_texts(topic: Topic, asked: set[str] | None = None) -> list[Draft]:
+    """Every card a topic yields, section by section, in note order. `asked` holds the answers of
+    optional cards already made for other decks, so that two decks never ask the same thing; it is
+    extended in place."""
     drafts: list[Draft] = []
 
     def add(kind: CardType, bullet: Bullet, made: tuple[str, str] | None) -> None:
@@ -531,7 +647,7 @@ def card_texts(topic: Topic) -> list[Draft]:
     for bullet in topic.concepts:
         for made in cloze_cards(bullet):
             add(CardType.CLOZE, bullet, made)
-    return _without_repeats(drafts)
+    return _without_sibling_leaks(_without_repeats(drafts, asked))
 
 
 def _fallback_misconception(bullet: Bullet) -> tuple[str, str] | None:
@@ -543,26 +659,50 @@ def _fallback_misconception(bullet: Bullet) -> tuple[str, str] | None:
         sentence(" ".join(words[-3:]))
 
 
-def _without_repeats(drafts: list[Draft]) -> list[Draft]:
-    """An optional card whose answer another card of the deck already gives is dropped."""
-    answers: set[str] = set()
+_REQUIRED = (CardType.CONCEPT, CardType.MISCONCEPTION)
+
+
+def _without_repeats(drafts: list[Draft], asked: set[str] | None) -> list[Draft]:
+    """An optional card whose answer another card (of this deck, or of an earlier deck through
+    `asked`) already gives is dropped."""
+    answers = asked if asked is not None else set()
     kept = []
     for draft in drafts:
-        key = " ".join(sorted(significant(draft.back)))
-        if draft.type in (CardType.CONCEPT, CardType.MISCONCEPTION) or key not in answers:
+        key = " ".join(sorted(significant(draft.front + " " + draft.back))) if draft.type == CardType.CLOZE \
+            else " ".join(sorted(significant(draft.back)))
+        given = any(_gives_away(draft.back, other.back) for other in kept)
+        if draft.type in _REQUIRED or (key not in answers and not given):
             kept.append(draft)
             answers.add(key)
     return kept
 
 
+def _gives_away(answer: str, text: str) -> bool:
+    words = significant(answer)
+    return bool(words) and len(words & significant(text)) * 4 >= len(words) * 3
+
+
+def _without_sibling_leaks(drafts: list[Draft]) -> list[Draft]:
+    """An optional card whose answer a sibling (a card of the same note) shows is dropped: the
+    sibling would teach it, and the lint (Q006) would flag it."""
+    kept = []
+    for draft in drafts:
+        siblings = [d for d in drafts if d is not draft and d.bullet == draft.bullet]
+        leaked = any(_gives_away(draft.back, f"{d.front} {d.back}") for d in siblings)
+        if draft.type in _REQUIRED or not leaked:
+            kept.append(draft)
+    return kept
+
+
 def generate_deck(topic: Topic, meta: DeckMeta, seed_source: str, seed_name: str,
-                  old_cards: Iterable[Card] = (), taken_ids: set[str] | None = None) -> Deck:
+                  old_cards: Iterable[Card] = (), taken_ids: set[str] | None = None,
+                  asked: set[str] | None = None) -> Deck:
     """Build a deck; a card keeps its old id when its note and type match an old card's.
 
     seed_source is how sources are written ("seeds/000_x.txt"); seed_name feeds new ids, so it
     must not change when a project moves folders. taken_ids, the ids other decks already use, is
     extended with this deck's ids."""
-    drafts = card_texts(topic)
+    drafts = card_texts(topic, asked)
     carried = carry_ids([(d.type, d.note) for d in drafts], list(old_cards))
     # The caller's set is extended in place: copying it per deck made building 1,000 seeds quadratic.
     taken = taken_ids if taken_ids is not None else set()

@@ -129,10 +129,17 @@ def test_confusion_asks_for_the_other_half_and_why():
 
 def test_a_belief_becomes_true_or_false_with_the_reason():
     front, back = misconception_card(bullet(
+        "Assuming that a complaint should be defended rather than treated as free feedback."))
+    assert front == "True or false: a complaint should be defended?"
+    assert back == "False: a complaint should be treated as free feedback."
+
+
+def test_an_absolute_belief_asks_why_it_is_wrong_since_true_or_false_would_be_a_giveaway():
+    front, back = misconception_card(bullet(
         "Assuming that CRM is solely about software systems rather than a broader strategic approach to "
         "managing interactions."))
-    assert front == "True or false: CRM is solely about software systems?"
-    assert back == "False: CRM is a broader strategic approach to managing interactions."
+    assert front == "Common mistake: assuming that CRM is solely about software systems. Why is that wrong?"
+    assert back == "CRM is a broader strategic approach to managing interactions."
 
 
 def test_a_consequence_is_asked_for():
@@ -278,14 +285,17 @@ def test_a_definition_in_the_explanation_is_asked_directly():
      "True or false: a subject access request must be made in writing?",
      "False: it can be made verbally or by email."),
     ("Treating the right to erasure as absolute, when data may be kept where there is a legal obligation.",
-     "True or false: the right to erasure is absolute?",
-     "False: data may be kept where there is a legal obligation."),
-    ("Assuming that a complaint should be defended rather than treated as free feedback.",
-     "True or false: a complaint should be defended?",
-     "False: a complaint should be treated as free feedback."),
+     "Common mistake: treating the right to erasure as absolute. Why is that wrong?",
+     "Data may be kept where there is a legal obligation."),
+    ("Assuming that a refund should be refused rather than being offered as a remedy.",
+     "True or false: a refund should be refused?",
+     "False: a refund should be offered as a remedy."),
     ("Assuming that consent is always needed rather than being one of six lawful bases.",
-     "True or false: consent is always needed?",
-     "False: consent is one of six lawful bases."),
+     "Common mistake: assuming that consent is always needed. Why is that wrong?",
+     "Consent is one of six lawful bases."),
+    ("Failing to recognise that the Consumer Rights Act 2015 gives remedies that a policy cannot override.",
+     "True or false: the Consumer Rights Act 2015 gives remedies that a policy cannot override?",
+     "True."),
 ])
 def test_beliefs_in_other_shapes_become_true_or_false(note, front, back):
     assert misconception_card(bullet(note)) == (front, back)
@@ -298,3 +308,44 @@ def test_a_condition_with_a_list_in_it_splits_where_the_advice_starts():
     assert front == ("Exam technique: when a case study is set in a regulated sector such as financial services, "
                      "energy or telecoms, what should you do?")
     assert back == "Mention the relevant ombudsman."
+
+
+def test_a_number_is_asked_for_with_its_unit():
+    front, back = concept_card(bullet(
+        "Regulatory timescales: Understanding the requirement to send a final response within eight weeks, "
+        "after which the customer has six months to refer the complaint to the ombudsman."))
+    assert front == "Regulatory timescales: the requirement to send a final response within how many weeks?"
+    assert back == "Eight weeks."
+    cards = cloze_cards(bullet(
+        "Regulatory timescales: Understanding the requirement to send a final response within eight weeks, "
+        "after which the customer has six months to refer the complaint to the ombudsman."))
+    assert cards == [("Regulatory timescales: the customer has how many months to refer the complaint to the "
+                      "ombudsman?", "Six months.")]
+
+
+def test_a_counted_set_after_a_dash_is_asked_as_two_of_the_set():
+    front, back = concept_card(bullet(
+        "Vulnerability: Understanding the four drivers of vulnerability – health, life events, resilience and "
+        "capability – which may be temporary."))
+    assert front == "Vulnerability: name two of the four drivers of vulnerability."
+    assert back == "Any two of: health, life events, resilience, capability."
+
+
+def test_a_single_named_example_is_asked_for_by_its_kind():
+    front, back = concept_card(bullet(
+        "Responding to disclosures: Using structured approaches such as the TEXAS protocol (Thank, Explain, "
+        "eXplicit consent, Ask, Signpost) when a customer discloses a health condition."))
+    assert front == "Responding to disclosures: name a structured approach the notes give."
+    assert back == "The TEXAS protocol (Thank, Explain, eXplicit consent, Ask, Signpost)."
+
+
+def test_an_optional_card_whose_answer_another_card_gives_is_not_made():
+    from crmrev.seeds import parse_seed as parse
+    from crmrev.generate import card_texts
+
+    topic = parse("x\nKey Concepts & Core Principles\n- Resolution models: Applying frameworks such as LAST "
+                  "(Listen, Apologise, Solve, Thank) or HEARD (Hear, Empathise) to keep a call calm.\n"
+                  "Exam Tips & Revision Strategies\n- Use a recognised model (e.g., LAST) to structure answers.\n",
+                  "s.txt")
+    drafts = card_texts(topic)
+    assert [(d.type, d.back) for d in drafts] == [("concept", "LAST and HEARD.")]
