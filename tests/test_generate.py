@@ -9,6 +9,7 @@ import pytest
 
 from crmrev.build import plan_build
 from crmrev.generate import (
+    card_texts,
     cloze_cards,
     concept_card,
     derive_meta,
@@ -340,10 +341,7 @@ def test_a_single_named_example_is_asked_for_by_its_kind():
 
 
 def test_an_optional_card_whose_answer_another_card_gives_is_not_made():
-    from crmrev.seeds import parse_seed as parse
-    from crmrev.generate import card_texts
-
-    topic = parse("x\nKey Concepts & Core Principles\n- Resolution models: Applying frameworks such as LAST "
+    topic = parse_seed("x\nKey Concepts & Core Principles\n- Resolution models: Applying frameworks such as LAST "
                   "(Listen, Apologise, Solve, Thank) or HEARD (Hear, Empathise) to keep a call calm.\n"
                   "Exam Tips & Revision Strategies\n- Use a recognised model (e.g., LAST) to structure answers.\n",
                   "s.txt")
