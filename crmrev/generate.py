@@ -91,9 +91,10 @@ _ITEM_SPLIT = re.compile(r",\s*(?:and|or)\s+|,\s*|\s+(?:and|or)\s+")
 _ITEM_END = re.compile(r"\s(?:to|that|which|for|so|in order|when|where|with)\s|[;.]\s|[;.]$")
 # The verbs course outcomes open with; what follows them is the content worth asking about.
 _BLURB = re.compile(
-    r"^(?:in-depth knowledge of|knowing how to|understanding (?:how to|of)?|mastering|developing "
-    r"(?:skills|the ability) to|developing|utilising|using|implementing|demonstrating|creating|"
-    r"building|leveraging|designing|moving beyond)(?:,?\s+(?:and\s+)?[a-z]+ing\b)*\s*", re.IGNORECASE)
+    r"^(?:in-depth knowledge of|knowing (?:how to|when|what|which)?|recognising|understanding (?:how to|of)?|"
+    r"mastering|developing (?:skills|the ability) to|developing|utilising|using|implementing|demonstrating|"
+    r"creating|building|leveraging|designing|moving beyond)(?:,?\s+(?:and\s+)?[a-z]+ing\b)*\s*",
+    re.IGNORECASE)
 _HEAD_DROP = {"various", "different", "relevant", "key", "common", "the", "a", "an", "some", "other",
               "several", "many", "appropriate", "its", "their", "list", "describe", "identify", "name",
               "compare", "define", "explain"}
@@ -290,6 +291,7 @@ def number_questions(text: str) -> list[tuple[str, str]]:
         plural_unit = unit if unit.endswith(("s", "%")) or "cent" in unit else f"{unit}s"
         asked = "what percentage" if unit in ("%",) or "cent" in unit else f"how many {plural_unit}"
         before, after = clause[: quantity.start()], clause[quantity.end():]
+        before = re.sub(r"^.*?\bsuch as\s+", "", before)  # "sector rules such as the FCA requirement…"
         question = _CLAUSE_LEAD.sub("", f"{before}{asked}{after}".strip())
         if len(question.split()) < 5:
             continue
@@ -325,13 +327,27 @@ def concept_card(bullet: Bullet) -> tuple[str, str] | None:
         article = "an" if head[0].lower() in "aeiou" else "a"
         return f"{term}: name {article} {head} the notes give.", sentence(name)
     description = _first_sentence(_strip_blurb(explanation))
+    examples = _examples(explanation)
+    if examples:
+        return f"{term}: give two examples the notes name.", list_answer(examples)
     definition = _DEFINITION.match(_trim_words(description, 25))
     if definition:  # "that a complaint is any expression of dissatisfaction …"
         subject = definition.group("subject")
         return f"{term}: what {definition.group('verb')} {subject}?", sentence(definition.group("rest"))
-    if 4 <= len(description.split()) <= 30 and not significant(term) & significant(description):
-        return f"Which key idea is this: “{sentence(description)}”", sentence(term)
+    clause = _trim_words(description, 25)
+    if len(clause.split()) >= 4 and not significant(term) & significant(clause):
+        return f"Which key idea is this: “{sentence(clause)}”", sentence(term)
     return f"{term}: what does it involve?", sentence(_trim_words(description, 25))
+
+
+def _examples(text: str) -> tuple[str, ...] | None:
+    """Three or more short examples after "such as" / "including" / "e.g.", whatever they qualify."""
+    for match in _LIST_MARKER.finditer(text):
+        inside = text[: match.start()].count("(") > text[: match.start()].count(")")
+        items = tuple(re.sub(r"\s*\([^()]*\)", "", i) for i in _items(text[match.end():], inside))
+        if 3 <= len(items) <= 8 and all(1 <= len(i.split()) <= 5 for i in items):
+            return items
+    return None
 
 
 def _trim_words(text: str, limit: int) -> str:
@@ -468,12 +484,20 @@ def mistake_without(mistake: str, contrast: re.Match[str] | None) -> str:
     return mistake[: mistake.rfind(contrast.group(0))] if contrast.group(0) in mistake else mistake
 
 
-def _unrecognised_fact(mistake: str) -> tuple[str, str] | None:
-    """"Failing to recognise that P" → true or false: P? True."""
-    fact = _UNRECOGNISED.match(mistake)
-    if not fact or len(fact.group(1).split()) < 5:
+_NAMED_THING = re.compile(r"\b(?:the\s+)?((?:[A-Z][\w’'-]+\s+){1,5}(?P<kind>Act|Regulations|Model|Framework|"
+                          r"Standard|Code|Duty|Service|Register)(?:\s+\d{4})?)\b")
+
+
+def _named_gap(mistake: str) -> tuple[str, str] | None:
+    """"Failing to recognise that the Consumer Rights Act 2015 gives remedies …" → the Act blanked:
+    a named Act, model or scheme is what an examiner asks for."""
+    named = _NAMED_THING.search(mistake)
+    if not named or len(mistake.split()) < 6:
         return None
-    return f"True or false: {lower_first(fact.group(1))}?", "True."
+    kind = named.group("kind").lower()
+    kind = {"regulations": "regulations", "act": "Act"}.get(kind, kind)
+    blanked = f"{mistake[: named.start()]}{GAP}{mistake[named.end():]}"
+    return f"Common mistake: {lower_first(blanked)}. Which {kind} fills the gap?", sentence(named.group(0))
 
 
 def misconception_card(bullet: Bullet) -> tuple[str, str] | None:
@@ -487,7 +511,8 @@ def misconception_card(bullet: Bullet) -> tuple[str, str] | None:
         question = "Why is that wrong?" if reason else f"What is {lower_first(thing)} often confused with?"
         front = f"Common mistake: confusing {lower_first(thing)} with {GAP}. {question}"
         return front, sentence(other) + (" " + sentence(reason) if reason else "")
-    belief = _belief_card(mistake, reason) or (None if reason else _unrecognised_fact(mistake))
+    belief = _belief_card(mistake, reason) or (None if reason or not _UNRECOGNISED.match(mistake)
+                                               else _named_gap(mistake))
     if belief:
         return belief
     consequence = _CONSEQUENCE.search(mistake)
@@ -507,6 +532,8 @@ def misconception_card(bullet: Bullet) -> tuple[str, str] | None:
 
 # ---------------------------------------------------------------- exam-tip cards
 
+_GENERIC_SITUATION = {"answering", "answer", "scenario", "question", "exam", "assignment", "writing",
+                      "responding", "response", "task", "unit", "case", "study", "when", "if", "for"}
 _TIP_CONDITION = re.compile(r"^(when|for|if|in|before|after|during|whenever)\b(.{8,}?),\s+(.{8,})$", re.I)
 _ADVICE_START = re.compile(
     r",\s+((?:always |explicitly |clearly |briefly )?(?:mention|explain|state|set|use|include|ensure|show|"
@@ -530,6 +557,8 @@ def exam_tip_card(bullet: Bullet) -> tuple[str, str] | None:
     if condition:
         advice = _ADVICE_START.search(text, condition.start(2))
         situation = text[: advice.start()] if advice else f"{condition.group(1)}{condition.group(2)}"
+        if not significant(situation) - _GENERIC_SITUATION:
+            return None  # "when answering a scenario": any tip would answer it
         what = advice.group(1) if advice else condition.group(3)
         return f"Exam technique: {lower_first(situation)}, what should you do?", sentence(what)
     named = _NAMED_EXAMPLE.match(text)

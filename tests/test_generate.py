@@ -295,8 +295,9 @@ def test_a_definition_in_the_explanation_is_asked_directly():
      "Common mistake: assuming that consent is always needed. Why is that wrong?",
      "Consent is one of six lawful bases."),
     ("Failing to recognise that the Consumer Rights Act 2015 gives remedies that a policy cannot override.",
-     "True or false: the Consumer Rights Act 2015 gives remedies that a policy cannot override?",
-     "True."),
+     "Common mistake: failing to recognise that ______ gives remedies that a policy cannot override. "
+     "Which Act fills the gap?",
+     "The Consumer Rights Act 2015."),
 ])
 def test_beliefs_in_other_shapes_become_true_or_false(note, front, back):
     assert misconception_card(bullet(note)) == (front, back)
@@ -347,3 +348,16 @@ def test_an_optional_card_whose_answer_another_card_gives_is_not_made():
                   "s.txt")
     drafts = card_texts(topic)
     assert [(d.type, d.back) for d in drafts] == [("concept", "LAST and HEARD.")]
+
+
+def test_a_tip_for_no_particular_topic_makes_no_card():
+    assert exam_tip_card(bullet("When answering a scenario, identify the signs of vulnerability first.")) is None
+
+
+def test_examples_without_a_nameable_kind_are_asked_as_two_examples():
+    front, back = concept_card(bullet(
+        "Reasonable adjustments: Understanding the duty to make adjustments for disabled customers, such as "
+        "large-print letters, text relay calls, British Sign Language (BSL) interpreters or longer appointments."))
+    assert front == "Reasonable adjustments: give two examples the notes name."
+    assert back == ("Any two of: large-print letters, text relay calls, British Sign Language interpreters, "
+                    "longer appointments.")
