@@ -88,7 +88,8 @@ def derive_meta(topic: Topic, fallback: str) -> tuple[DeckMeta, bool]:
 
 _LIST_MARKER = re.compile(r"\b(?:such as|including|like|e\.g\.,?|for example,?)\s+", re.IGNORECASE)
 _ITEM_SPLIT = re.compile(r",\s*(?:and|or)\s+|,\s*|\s+(?:and|or)\s+")
-_ITEM_END = re.compile(r"\s(?:to|that|which|for|so|in order|when|where|with)\s|[;.]\s|[;.]$")
+_ITEM_END = re.compile(r"\s(?:to|that|which|for|so|in order|when|where|with|are|is|can|should|must|will|"
+                       r"may|have|has)\s|[;.]\s|[;.]$")
 # The verbs course outcomes open with; what follows them is the content worth asking about.
 _BLURB = re.compile(
     r"^(?:in-depth knowledge of|knowing (?:how to|when|what|which)?|recognising|understanding (?:how to|of)?|"
@@ -106,9 +107,11 @@ class Listing:
     items: tuple[str, ...]
 
 
-_HEAD_BREAK = {"to", "with", "for", "and", "by", "in", "on", "through", "as", "using", "via", "from"}
+_HEAD_BREAK = {"to", "with", "for", "and", "by", "in", "on", "through", "as", "using", "via", "from",
+               "between", "about", "among", "across", "within", "into", "towards", "against"}
 # "security measures in CRM systems such as …": the noun after a preposition is not what is listed.
-_PREPOSITIONS = {"to", "with", "for", "by", "in", "on", "through", "as", "via", "from"}
+_PREPOSITIONS = {"to", "with", "for", "by", "in", "on", "through", "as", "via", "from", "between", "about",
+                 "among", "across", "within", "into", "towards", "against"}
 _COUNT_WORDS = {"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"}
 
 
@@ -252,8 +255,17 @@ def _strip_blurb(text: str) -> str:
     return re.sub(r"^that\s+", "", stripped, flags=re.I)
 
 
+_ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "vs.", "v.", "no.", "approx.", "incl.")
+
+
 def _first_sentence(text: str) -> str:
-    return re.split(r"(?<=[.!?])\s+(?=[A-Z])", text.strip(), maxsplit=1)[0].rstrip(".")
+    """The text up to the first full stop that ends a sentence ("e.g. Ireland" does not)."""
+    text = text.strip()
+    for match in re.finditer(r"[.!?]\s+(?=[A-Z‘“'\"(])", text):
+        before = text[: match.start() + 1].rsplit(None, 1)[-1].lower()
+        if not before.endswith(_ABBREVIATIONS):
+            return text[: match.start()].rstrip(".")
+    return text.rstrip(".")
 
 
 # ---------------------------------------------------------------- numbers, durations, thresholds
@@ -262,7 +274,10 @@ _NUMBER_WORDS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve
                  "twenty|thirty|forty|fifty|sixty|ninety|seventy-two|forty-eight|twenty-four")
 _UNIT = (r"(?:working |calendar |business )?(?:days?|weeks?|months?|years?|hours?|minutes?|seconds?|"
          r"per ?cent|%)")
-_QUANTITY = re.compile(rf"\b(?P<number>\d+(?:\.\d+)?|{_NUMBER_WORDS})\s*(?P<unit>{_UNIT})(?![\w-])", re.I)
+_QUANTITY = re.compile(rf"(?<![\d,.])\b(?P<number>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|{_NUMBER_WORDS})\s*"
+                       rf"(?P<unit>{_UNIT})(?![\w-])", re.I)
+_ANY_NUMBER = re.compile(r"\d+")
+_WORKED = re.compile(r"[=+×÷/‘’“”\"]|\s[−–-]\s\d")
 _CLAUSE_LEAD = re.compile(r"^(?:and|or|but|after which|which|where|when|so that|while|as|then|including|"
                           r"(?:state|explain|remember|note|show|mention) that)\s+", re.I)
 
@@ -272,7 +287,8 @@ def _clauses(text: str) -> list[tuple[int, str]]:
     found, start, depth = [], 0, 0
     for index, char in enumerate(text):
         depth += (char == "(") - (char == ")")
-        if depth == 0 and (char in ",;" or text.startswith((" – ", " — "), index)):
+        in_number = char == "," and text[index - 1: index].isdigit() and text[index + 1: index + 2].isdigit()
+        if depth == 0 and not in_number and (char in ",;" or text.startswith((" – ", " — "), index)):
             found.append((start, text[start:index]))
             start = index + 1
     found.append((start, text[start:]))
@@ -283,9 +299,13 @@ def number_questions(text: str) -> list[tuple[str, str]]:
     """(question, answer) for each duration, count or threshold: "…send a final response within how
     many weeks?" → "Eight weeks." A number is what examiners ask for and has exactly one answer."""
     questions = []
-    for _start, clause in _clauses(normalise_space(text).rstrip(".")):
+    text = normalise_space(text).rstrip(".")
+    for _start, clause in _clauses(text):
         quantity = _QUANTITY.search(clause)
-        if not quantity:
+        if not quantity or _WORKED.search(clause) or len(_ANY_NUMBER.findall(clause)) > 1:
+            continue  # a worked example or a ratio: the other figures give this one away
+        digits = _ANY_NUMBER.findall(quantity.group(0))
+        if digits and text.count(digits[0]) > 1:
             continue
         unit = quantity.group("unit")
         plural_unit = unit if unit.endswith(("s", "%")) or "cent" in unit else f"{unit}s"
@@ -335,9 +355,9 @@ def concept_card(bullet: Bullet) -> tuple[str, str] | None:
         subject = definition.group("subject")
         return f"{term}: what {definition.group('verb')} {subject}?", sentence(definition.group("rest"))
     clause = _trim_words(description, 25)
-    if len(clause.split()) >= 4 and not significant(term) & significant(clause):
-        return f"Which key idea is this: “{sentence(clause)}”", sentence(term)
-    return f"{term}: what does it involve?", sentence(_trim_words(description, 25))
+    if len(clause.split()) >= 4 and not _shares_a_word(term, clause):
+        return f"Which key idea does this describe: {lower_first(clause).rstrip('.')}?", sentence(term)
+    return f"{term}: what does it involve?", sentence(_trim_words(description, 30, ellipsis=True))
 
 
 def _examples(text: str) -> tuple[str, ...] | None:
@@ -350,7 +370,13 @@ def _examples(text: str) -> tuple[str, ...] | None:
     return None
 
 
-def _trim_words(text: str, limit: int) -> str:
+def _shares_a_word(a: str, b: str) -> bool:
+    """True when a word of one text is, or contains, a word of the other: "chatbots" and "bot"."""
+    left, right = significant(a), significant(b)
+    return any(x in y or y in x for x in left for y in right if min(len(x), len(y)) >= 3)
+
+
+def _trim_words(text: str, limit: int, ellipsis: bool = False) -> str:
     """The main clause of an explanation: up to its first ", and", ";" or dash outside brackets,
     then at most `limit` words, never ending inside a bracket."""
     depth = 0
@@ -366,18 +392,28 @@ def _trim_words(text: str, limit: int) -> str:
     clipped = " ".join(words[:limit])
     if clipped.count("(") > clipped.count(")"):
         clipped = clipped[: clipped.rfind("(")].rstrip()
-    boundary = max(clipped.rfind(", "), clipped.rfind("; "))
-    return clipped[:boundary] if boundary > len(clipped) // 2 else clipped
+    depth, boundary = 0, -1
+    for index, char in enumerate(clipped):
+        depth += (char == "(") - (char == ")")
+        if depth == 0 and clipped.startswith((", ", "; "), index):
+            boundary = index
+    if boundary > len(clipped) // 2:
+        return clipped[:boundary]
+    return f"{clipped}…" if ellipsis else clipped  # cut mid-clause: say so rather than pretend
 
 
 # ---------------------------------------------------------------- misconception cards
 
-_REASON_SEPARATORS = (" – ", " — ", " - ", "; ")
-_CONSEQUENCE = re.compile(r",?\s+(?:leading to|resulting in|which leads to|causing|thus)\s+(.+)$", re.I)
+_REASON_SEPARATORS = (" – ", " — ", " - ", "; ", ": ")
+_CONSEQUENCE = re.compile(
+    r",?\s+(?:leading to|resulting in|which leads to|causing|thus|"
+    r"which (?=(?:damages|causes|drives|creates|undermines|reduces|increases|harms|inflames)\b))\s*(.+)$",
+    re.I)
 _CONFUSING = re.compile(r"^confusing\s+(.+?)\s+with\s+(.+)$", re.I)
 _BELIEF = re.compile(r"^(?:assuming|believing|thinking|presuming)\s+(?:that\s+)?(.+)$", re.I)
 _CONTRAST = re.compile(r",?\s+(?P<word>rather than|instead of|when)\s+(.+)$", re.I)
-_ABSOLUTE = re.compile(r"\b(?:always|only|solely|never|every|all|any|fixed|absolute|nothing but)\b", re.I)
+_ABSOLUTE = re.compile(r"\b(?:always|only|solely|never|every|all|any|fixed|absolute|nothing but|entirely|"
+                       r"completely|guarantees?|automatically)\b", re.I)
 _UNRECOGNISED = re.compile(r"^(?:failing to recognise|not recognising|forgetting|overlooking the fact)\s+"
                            r"that\s+(.+)$", re.I)
 _TREATING = re.compile(r"^treating\s+(.+?)\s+as\s+(.+)$", re.I)
@@ -393,10 +429,14 @@ _GAP_TRIGGERS = (
 
 
 def _split_reason(text: str) -> tuple[str, str]:
+    """(mistake, reason) at the first separator outside brackets: "X – why", "X; why", "X: why"."""
     for separator in _REASON_SEPARATORS:
-        mistake, sep, reason = text.partition(separator)
-        if sep and mistake.strip() and reason.strip():
-            return mistake.strip(), _REASON_LEAD.sub("", reason.strip())
+        start = 0
+        while (at := text.find(separator, start)) >= 0:
+            before, after = text[:at], text[at + len(separator):]
+            if before.count("(") == before.count(")") and before.strip() and after.strip():
+                return before.strip(), _REASON_LEAD.sub("", after.strip())
+            start = at + 1
     return text.strip().rstrip("."), ""
 
 
@@ -460,7 +500,12 @@ def _belief_card(mistake: str, reason: str) -> tuple[str, str] | None:
         else:
             alternative = re.sub(r"^being\s+", "", alternative, flags=re.I)
             subject = _SUBJECT.match(claim)
-            why = f"{subject.group(1)} {alternative}" if subject else f"it is {alternative}"
+            if subject:
+                why = f"{subject.group(1)} {alternative}"
+            elif alternative.split()[0].lower().endswith("ing"):
+                why = f"the better view is {alternative}"
+            else:
+                why = f"it is {alternative}"
     else:
         claim, sep, rest = claim.partition(", ")
         if sep and rest.lower().startswith(("ignoring", "neglecting", "overlooking", "forgetting")):
@@ -478,10 +523,13 @@ def _belief_card(mistake: str, reason: str) -> tuple[str, str] | None:
 
 
 def mistake_without(mistake: str, contrast: re.Match[str] | None) -> str:
-    """The mistake as stated, without the clause that refutes it."""
-    if contrast is None:
-        return mistake.split(", ", maxsplit=1)[0]
-    return mistake[: mistake.rfind(contrast.group(0))] if contrast.group(0) in mistake else mistake
+    """The mistake as stated, without the clause that refutes it ("…, ignoring X" or "rather than Y")."""
+    if contrast is not None and contrast.group(0) in mistake:
+        return mistake[: mistake.rfind(contrast.group(0))]
+    head, sep, rest = mistake.rpartition(", ")
+    if sep and rest.lower().startswith(("ignoring", "neglecting", "overlooking", "forgetting")):
+        return head
+    return mistake
 
 
 _NAMED_THING = re.compile(r"\b(?:the\s+)?((?:[A-Z][\w’'-]+\s+){1,5}(?P<kind>Act|Regulations|Model|Framework|"
@@ -520,6 +568,8 @@ def misconception_card(bullet: Bullet) -> tuple[str, str] | None:
         cause = mistake[: consequence.start()].rstrip(",")
         front = f"Common mistake: {lower_first(cause)}. What does this lead to?"
         return front, sentence(consequence.group(1))
+    if reason and len(reason.split()) >= 4:
+        return f"Common mistake: {lower_first(mistake)}. Why is that wrong?", sentence(reason)
     gap = _gap_phrase(mistake)
     if gap is None:
         return None
@@ -560,6 +610,8 @@ def exam_tip_card(bullet: Bullet) -> tuple[str, str] | None:
         if not significant(situation) - _GENERIC_SITUATION:
             return None  # "when answering a scenario": any tip would answer it
         what = advice.group(1) if advice else condition.group(3)
+        if len(what.split()) > 30:
+            return None  # several facts in one answer: nothing a learner can recall as one
         return f"Exam technique: {lower_first(situation)}, what should you do?", sentence(what)
     named = _NAMED_EXAMPLE.match(text)
     if named:
@@ -680,12 +732,12 @@ def card_texts(topic: Topic, asked: set[str] | None = None) -> list[Draft]:
 
 
 def _fallback_misconception(bullet: Bullet) -> tuple[str, str] | None:
-    """Every misconception bullet gives a card: when no phrase stands out, its last words are asked."""
-    words = normalise_space(bullet.text).rstrip(".").split()
-    if len(words) < 5:
+    """Every misconception bullet gives a card: when nothing in it can be asked for, whether it is a
+    mistake at all is asked (weak, but never a broken fragment)."""
+    text = normalise_space(bullet.text).rstrip(".")
+    if len(text.split()) < 3:
         return None
-    return f"Common mistake: {lower_first(' '.join(words[:-3]))} {GAP}. What is missing?", \
-        sentence(" ".join(words[-3:]))
+    return f"True or false: “{sentence(text)}” is good practice?", "False: it is a common mistake."
 
 
 _REQUIRED = (CardType.CONCEPT, CardType.MISCONCEPTION)

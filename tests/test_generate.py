@@ -361,3 +361,44 @@ def test_examples_without_a_nameable_kind_are_asked_as_two_examples():
     assert front == "Reasonable adjustments: give two examples the notes name."
     assert back == ("Any two of: large-print letters, text relay calls, British Sign Language interpreters, "
                     "longer appointments.")
+
+
+# ---------------------------------------------------------------- no broken fragments
+
+
+def test_a_sentence_never_ends_at_an_abbreviation():
+    from crmrev.generate import _first_sentence
+
+    assert _first_sentence("Located nearshore (e.g. Ireland, Portugal) or offshore. Then more.") == \
+        "Located nearshore (e.g. Ireland, Portugal) or offshore"
+
+
+def test_a_worked_example_or_a_thousands_separator_is_not_a_number_question():
+    from crmrev.generate import number_questions
+
+    assert number_questions("if 1,000 calls are offered and 820 are answered within 20 seconds, the level is 82%") == []
+    assert number_questions("NPS = 55% − 20% = +35") == []
+    assert number_questions("a target such as ‘80/20’ (80% of calls answered within 20 seconds)") == []
+
+
+def test_a_stated_reason_is_asked_for_and_a_bracketed_dash_does_not_split_it():
+    front, back = misconception_card(bullet(
+        "Assuming that hitting every SLA target means customers are happy (the ‘watermelon effect’ – green on "
+        "the report, red inside); SLAs should include outcome measures such as CSAT, not only speed."))
+    assert front == ("Common mistake: assuming that hitting every SLA target means customers are happy (the "
+                     "‘watermelon effect’ – green on the report, red inside). Why is that wrong?")
+    assert back == "SLAs should include outcome measures such as CSAT, not only speed."
+
+
+def test_a_which_clause_consequence_is_asked_for():
+    front, back = misconception_card(bullet(
+        "Setting so many targets that staff chase the numbers, which damages quality and drives up repeat contacts."))
+    assert front == "Common mistake: setting so many targets that staff chase the numbers. What does this lead to?"
+    assert back == "Damages quality and drives up repeat contacts."
+
+
+def test_a_term_hidden_inside_a_word_of_the_description_is_a_leak():
+    front, _back = concept_card(bullet(
+        "Chatbots and conversational AI: Using automated assistants to answer routine queries while being open "
+        "that the customer is talking to a bot."))
+    assert "bot" not in front.lower() or "which key idea" not in front.lower()
