@@ -76,6 +76,7 @@ class Siblings:
             state = states.get(card.id)
             if card.id in done or (state is not None and state.last_review == today):
                 self._taken.setdefault(card.sibling_key, set()).add(card.id)
+        self.reviewed_groups = frozenset(self._taken)
 
     def keep(self, card: Card) -> bool:
         """True, and the card's group is taken for today, unless another card of the group
@@ -107,9 +108,14 @@ def build_queue(cards: Sequence[tuple[Card, Deck]], states: dict[str, CardState]
             due.append((when, order, Item(card, deck, False)))
     due.sort(key=lambda entry: (entry[0], entry[1]))
     siblings = Siblings(cards, states, today)
-    queue = [item for _, _, item in due if siblings.keep(item.card)]
-    held_due = len(due) - len(queue)
-    introduced = held_new = 0
+    queue: list[Item] = []
+    held: list[tuple[Card, bool]] = []  # (card, is_new) passed over for a sibling
+    for _, _, item in due:
+        if siblings.keep(item.card):
+            queue.append(item)
+        else:
+            held.append((item.card, False))
+    introduced = 0
     for card, deck in unseen:
         if introduced >= new_limit:
             break
@@ -117,8 +123,13 @@ def build_queue(cards: Sequence[tuple[Card, Deck]], states: dict[str, CardState]
             queue.append(Item(card, deck, True))
             introduced += 1
         else:
-            held_new += 1
-    return Queue(queue[:limit] if limit is not None else queue, held_new, held_due)
+            held.append((card, True))
+    shown = queue[:limit] if limit is not None else queue
+    # Only a sibling shown or reviewed today holds a card back; one cut off by --limit does not.
+    blocking = {item.card.sibling_key for item in shown} | siblings.reviewed_groups
+    held_new = sum(1 for card, is_new in held if is_new and card.sibling_key in blocking)
+    held_due = sum(1 for card, is_new in held if not is_new and card.sibling_key in blocking)
+    return Queue(shown, held_new, held_due)
 
 
 def cram_queue(cards: Sequence[tuple[Card, Deck]], states: dict[str, CardState],

@@ -124,6 +124,12 @@ def test_limit_caps_after_siblings_are_held():
     assert (queue.held_new, queue.held_due) == (2, 1)
 
 
+def test_only_a_sibling_shown_today_holds_a_card_back_not_one_cut_off_by_limit():
+    queue = build_queue(CARDS, {}, DAY, new_limit=20, limit=1)
+    assert ids(queue) == ["a1"]
+    assert (queue.held_new, queue.held_due) == (2, 0)  # a2 and a3 wait for a1; b2 waited for b1, not shown
+
+
 # ---------------------------------------------------------------- cram_queue
 
 
