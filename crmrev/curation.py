@@ -194,13 +194,28 @@ def apply_curation(cards: list[Card], curation: Curation, bullets: list[Bullet],
             problems.append(_warning(curation, override.line, "Q007",
                                      f"curation entry '{card_id}' matches no card made from "
                                      f"{seed_source}; remove the entry, or fix its id"))
+    generated = {card.id: card for card in cards}
     for addition in curation.additions:
         card = addition.card
-        if card.id in known:
-            raise SeedError(f"added card id '{card.id}' is already a generated card's id",
-                            path=curation.path, line=addition.line, code="C001",
-                            hint="choose another id, or curate that card under 'cards'")
         home, exact = _home(card.note or "", bullets)
+        twin = generated.get(card.id)
+        if twin is not None:
+            # A hand-written card that kept an old id, for a note the generator now asks about with
+            # a card of the same type and that id: one card, and the author's text wins.
+            if twin.type != card.type or home is None or note_key(twin.note or "") != note_key(home.text):
+                raise SeedError(f"added card id '{card.id}' is already a generated card's id",
+                                path=curation.path, line=addition.line, code="C001",
+                                hint="choose another id, or curate that card under 'cards'")
+            if not exact:
+                problems.append(_stale(curation, addition.line, card.id, card.note or "", home.text))
+            at = next(i for i, kept in enumerate(result) if kept.id == card.id) if \
+                any(kept.id == card.id for kept in result) else None
+            replaced = twin._replace(front=card.front, back=card.back)
+            if at is None:
+                result.append(replaced)
+            else:
+                result[at] = replaced
+            continue
         if home is None:
             problems.append(_warning(curation, addition.line, "Q007",
                                      f"the note added card '{card.id}' belongs to is no longer in "

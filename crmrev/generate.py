@@ -124,10 +124,13 @@ def _head_before(text: str) -> str | None:
     for index in range(len(words) - 1, -1, -1):
         word = words[index].lower()
         if word in _HEAD_BREAK or (word.endswith("ing") and index < len(words) - 1):
-            if word in _PREPOSITIONS:
+            counted = index + 1 < len(words) and words[index + 1].lower() in _COUNT_WORDS
+            if word in _PREPOSITIONS and not counted:
                 return None
             words = words[index + 1:]
             break
+    if len(words) > 4 and _plural(words[-1]):
+        words = words[-2:]  # "…whose members play different roles": the noun and its modifier
     while words and words[0].lower() in _HEAD_DROP:
         words.pop(0)
     if not words or len(words) > 4 or words[-1].lower() in STOPWORDS:
@@ -144,8 +147,14 @@ def _singular(word: str) -> str:
     return word[:-1] if _plural(word) else word
 
 
+_IRREGULAR_PLURALS = {"criteria", "data", "media", "phenomena", "people", "staff", "personnel"}
+
+
 def _plural(word: str) -> bool:
-    return word.lower().endswith("s") and not word.lower().endswith(("ss", "is", "us"))
+    lowered = word.lower()
+    if lowered in _IRREGULAR_PLURALS:
+        return True
+    return lowered.endswith("s") and not lowered.endswith(("ss", "is", "us"))
 
 
 def _outside_brackets(text: str) -> list[re.Match[str]]:
@@ -171,28 +180,72 @@ def _close_of(text: str) -> int:
 
 
 def _items(text: str, bracketed: bool) -> tuple[str, ...]:
-    """Items of a list that starts at text[0]: they end at the bracket, the sentence, or with the
-    item after 'and'/'or'. Commas inside an item's own brackets ("LAST (Listen, Apologise, …)") do
-    not split it."""
+    """Items of a list that starts at text[0]. Commas separate items; "and"/"or" joins the last
+    one ("current and potential revenue, profitability and fit" is three items), and inside
+    brackets only commas count. A list ends at its bracket, its sentence, or its last item's verb
+    or clause ("service audits to monitor …" → "service audits")."""
     if bracketed:
         text = text[: _close_of(text)]
+    segments = [text[start: match.start()] for start, match in _segment_bounds(text)]
+    if len(segments) == 1 and not bracketed:
+        segments = re.split(r"\s+(?:and|or)\s+", segments[0], maxsplit=1)
     items: list[str] = []
-    position, final = 0, False
-    # In brackets only commas separate items: "(age, marriage and civil partnership, …)".
-    separators = list(_COMMA_SPLIT.finditer(text)) if bracketed else _outside_brackets(text)
-    for match in [*separators, None]:
-        item = text[position: match.start() if match else len(text)]
-        cut = _ITEM_END.search(item + " ")
+    # With a serial comma (", and timeliness") an "and" inside an earlier item is part of it.
+    serial = any(re.match(r"^\s*(?:and|or)\s", segment) for segment in segments[1:])
+    for index, raw in enumerate(segments):
+        piece, final = raw, False
+        joined = re.match(r"^(?:and|or)\s+", piece.strip())
+        if joined:
+            piece, final = piece.strip()[joined.end():], not bracketed
+        elif index > 0 and not bracketed and not serial:
+            head, sep, tail = piece.partition(" and ") if " and " in piece else piece.partition(" or ")
+            if sep:
+                _add_item(items, head)
+                piece, final = tail, True
+        cut = _ITEM_END.search(piece + " ")
         if cut and not bracketed:
-            item, final = item[: cut.start()], True
-        item = re.sub(r"^(?:the|a|an)\s+", "", item.strip(" .,")).strip()
-        if item:
-            items.append(item)
-        if final or match is None:
+            piece, final = piece[: cut.start()], True
+        _add_item(items, piece)
+        if final:
             break
-        final = match.group().strip(" ,") in ("and", "or") and not bracketed
-        position = match.end()
     return tuple(items)
+
+
+def _add_item(items: list[str], text: str) -> None:
+    item = re.sub(r"^(?:the|a|an)\s+", "", text.strip(" .,")).strip()
+    if item:
+        items.append(item)
+
+
+def _segment_bounds(text: str) -> list[tuple[int, re.Match[str] | _End]]:
+    """(start, separator) for each comma-separated segment outside brackets."""
+    bounds: list[tuple[int, re.Match[str] | _End]] = []
+    start = 0
+    for match in _outside_brackets_commas(text):
+        bounds.append((start, match))
+        start = match.end()
+    bounds.append((start, _End(len(text))))
+    return bounds
+
+
+class _End:
+    """The end of the text, shaped like a separator match."""
+
+    def __init__(self, at: int) -> None:
+        self.at = at
+
+    def start(self) -> int:
+        return self.at
+
+
+def _outside_brackets_commas(text: str) -> list[re.Match[str]]:
+    depth_at = []
+    depth = 0
+    for char in text:
+        depth += (char == "(") - (char == ")")
+        depth_at.append(depth)
+    return [m for m in re.finditer(r",\s*", text) if depth_at[m.start()] == 0
+            and not (text[m.start() - 1: m.start()].isdigit() and text[m.end(): m.end() + 1].isdigit())]
 
 
 # "the TEXAS protocol (Thank, …)": capitalised words around an acronym, and its expansion.
@@ -220,7 +273,8 @@ def find_listing(text: str) -> Listing | None:
         inside = text[: match.start()].count("(") > text[: match.start()].count(")")
         candidates.append((match.start(), text[match.end():], inside))
     for match in re.finditer(r"\(([^()]{3,160})\)", text):
-        if "," in match.group(1) and not _LIST_MARKER.match(match.group(1)):
+        if "," in match.group(1) and not _LIST_MARKER.match(match.group(1)) and \
+                not re.search(r"\b(?:1[89]|20)\d\d\b", match.group(1)):  # "(Webster and Wind, 1972)"
             candidates.append((match.start(), match.group(1) + ")", True))
     for match in re.finditer(r"\s[–—]\s", text):
         candidates.append((match.start(), text[match.end():], False))
@@ -231,8 +285,8 @@ def find_listing(text: str) -> Listing | None:
         head = _head_before(before)
         dashed = text[start:].lstrip().startswith(("–", "—"))
         if dashed:
-            if not head or not head.startswith("of the "):
-                continue  # a dash opens a list only after a counted set: "the seven principles –"
+            if not head or head.startswith("examples of"):
+                continue  # a dash opens a list after a set: "the seven principles –", "roles –"
             listed = re.split(r"\s[–—]\s", rest, maxsplit=1)[0]
             items = tuple(i.strip(" .") for i in re.split(r";\s*(?:and\s+)?", listed) if i.strip(" .")) \
                 if ";" in listed else _items(listed, False)
@@ -347,9 +401,10 @@ def concept_card(bullet: Bullet) -> tuple[str, str] | None:
         article = "an" if head[0].lower() in "aeiou" else "a"
         return f"{term}: name {article} {head} the notes give.", sentence(name)
     description = _first_sentence(_strip_blurb(explanation))
-    examples = _examples(explanation)
-    if examples:
-        return f"{term}: give two examples the notes name.", list_answer(examples)
+    made = _contrast_card(term, description) or _named_source_card(term, description) or \
+        _listed_subject_card(term, description)
+    if made:
+        return made
     definition = _DEFINITION.match(_trim_words(description, 25))
     if definition:  # "that a complaint is any expression of dissatisfaction …"
         subject = definition.group("subject")
@@ -360,14 +415,52 @@ def concept_card(bullet: Bullet) -> tuple[str, str] | None:
     return f"{term}: what does it involve?", sentence(_trim_words(description, 30, ellipsis=True))
 
 
-def _examples(text: str) -> tuple[str, ...] | None:
-    """Three or more short examples after "such as" / "including" / "e.g.", whatever they qualify."""
-    for match in _LIST_MARKER.finditer(text):
-        inside = text[: match.start()].count("(") > text[: match.start()].count(")")
-        items = tuple(re.sub(r"\s*\([^()]*\)", "", i) for i in _items(text[match.end():], inside))
-        if 3 <= len(items) <= 8 and all(1 <= len(i.split()) <= 5 for i in items):
-            return items
+_WHEREAS = re.compile(r"^(?P<a>.+?),?\s+whereas\s+(?P<b>.+)$", re.I)
+_COMPARING = re.compile(r"^comparing\s+(?:an?\s+|the\s+)?(?P<a>[\w -]+?),\s+where\s+(?P<x>.+?),\s+with\s+"
+                        r"(?:an?\s+|the\s+)?(?P<b>[\w -]+?),\s+where\s+(?P<y>.+)$", re.I)
+_LISTED_SUBJECT = re.compile(r"^(?P<items>[^,()]+(?:,\s*[^,()]+)+,?\s+and\s+[^,()]+?)\s+(?:are|were)\s+"
+                             r"(?:all\s+)?(?P<what>[^,;–]+)", re.I)
+
+
+def _contrast_card(term: str, description: str) -> tuple[str, str] | None:
+    """"Comparing A, where X, with B, where Y" and "A …, whereas B …": what sets B apart."""
+    comparing = _COMPARING.match(description)
+    if comparing:
+        return (f"{term}: what distinguishes a {comparing.group('b')} from a {comparing.group('a')}?",
+                sentence(_trim_words(comparing.group("y"), 25)))
+    whereas = _WHEREAS.match(description)
+    if whereas and len(whereas.group("b").split()) >= 4:
+        subject = re.match(r"^(?:an?|the)\s+([\w-]+)", whereas.group("b"), re.I)
+        other = re.match(r"^(?:an?|the)\s+([\w-]+)", whereas.group("a"), re.I)
+        if subject and other:
+            return (f"{term}: how does {subject.group(1)} differ from {other.group(1)}?",
+                    sentence(_trim_words(whereas.group("b"), 30, ellipsis=True)))
     return None
+
+
+def _named_source_card(term: str, description: str) -> tuple[str, str] | None:
+    """"the anticipatory duty under the Equality Act 2010 to make …" → which Act?"""
+    clause = _trim_words(description, 30)
+    named = _NAMED_THING.search(clause)
+    if not named or _shares_a_word(named.group(1), term) or len(clause.split()) < 6:
+        return None
+    kind = named.group("kind")
+    kind = kind if kind in ("Act",) else kind.lower()
+    blanked = f"{clause[: named.start()]}{GAP}{clause[named.end():]}".strip()
+    return f"{term}: {lower_first(blanked)}. Which {kind}?", sentence(named.group(0))
+
+
+def _listed_subject_card(term: str, description: str) -> tuple[str, str] | None:
+    """"residents, service users, taxpayers and local businesses are all customers of public
+    bodies" → who are customers of public bodies? Name two."""
+    listed = _LISTED_SUBJECT.match(description)
+    if not listed:
+        return None
+    parts = re.split(r",\s*(?:and\s+)?|\s+and\s+", listed.group("items"))
+    items = tuple(i.strip() for i in parts if i.strip())
+    if len(items) < 3 or any(len(i.split()) > 4 for i in items):
+        return None
+    return f"{term}: who or what are {listed.group('what').strip()}? Name two.", list_answer(items)
 
 
 def _shares_a_word(a: str, b: str) -> bool:
@@ -499,15 +592,23 @@ def _belief_card(mistake: str, reason: str) -> tuple[str, str] | None:
             why = alternative  # "…, when it can be made verbally": the fact that refutes it
         else:
             alternative = re.sub(r"^being\s+", "", alternative, flags=re.I)
+            recognising = re.match(r"^(?:recognising|accepting|understanding|seeing)\s+(?:that\s+)?(.+)$",
+                                   alternative, re.I)
             subject = _SUBJECT.match(claim)
-            if subject:
+            if recognising:
+                why = recognising.group(1)
+            elif subject:
                 why = f"{subject.group(1)} {alternative}"
             elif alternative.split()[0].lower().endswith("ing"):
                 why = f"the better view is {alternative}"
             else:
                 why = f"it is {alternative}"
     else:
-        claim, sep, rest = claim.partition(", ")
+        overlooked = re.search(r",?\s+and\s+(?=(?:ignoring|neglecting|overlooking|forgetting)\b)", claim)
+        if overlooked:
+            claim, rest, sep = claim[: overlooked.start()], claim[overlooked.end():], True
+        else:
+            claim, sep, rest = claim.partition(", ")
         if sep and rest.lower().startswith(("ignoring", "neglecting", "overlooking", "forgetting")):
             why = f"that assumption means {rest}"
     if reason and not why:
@@ -532,8 +633,8 @@ def mistake_without(mistake: str, contrast: re.Match[str] | None) -> str:
     return mistake
 
 
-_NAMED_THING = re.compile(r"\b(?:the\s+)?((?:[A-Z][\w’'-]+\s+){1,5}(?P<kind>Act|Regulations|Model|Framework|"
-                          r"Standard|Code|Duty|Service|Register)(?:\s+\d{4})?)\b")
+_NAMED_THING = re.compile(r"\b(?:the\s+)?((?:[A-Z][\w’'-]+\s+(?:and\s+|of\s+)?){1,5}(?P<kind>Act|Regulations|"
+                          r"[Mm]odel|Framework|Standard|Code|Duty|Service|Register|Principles)(?:\s+\d{4})?)\b")
 
 
 def _named_gap(mistake: str) -> tuple[str, str] | None:

@@ -134,3 +134,25 @@ def test_a_malformed_curation_file_is_an_error_with_its_line(author, invoke, tex
     assert result.exit_code == 1
     assert f"seeds/s.curation.yaml:{line}:" in result.output and fragment in result.output
     assert "[C001]" in result.output and "Traceback" not in result.output
+
+
+def test_an_added_card_with_a_generated_cards_id_note_and_type_is_that_card(author, invoke, tmp_path):
+    """A hand-written card kept an old id; a better generator now makes a card of the same type for
+    the same note, which carries that id. They are one card, and the author's text wins."""
+    tip = next(c for c in cards(tmp_path) if c["type"] == "exam-tip")
+    before = len(cards(tmp_path))
+    author({"add": [{"id": tip["id"], "type": "exam-tip", "note": tip["note"],
+                     "front": "Exam technique: what should each stage of a complaints answer name?",
+                     "back": "Who is responsible for it."}]})
+    assert invoke("build").exit_code == 0
+    built = [c for c in cards(tmp_path) if c["id"] == tip["id"]]
+    assert len(built) == 1 and built[0]["back"] == "Who is responsible for it."
+    assert len(cards(tmp_path)) == before
+
+
+def test_an_added_card_may_not_take_the_id_of_a_different_generated_card(author, invoke, tmp_path):
+    tip = next(c for c in cards(tmp_path) if c["type"] == "exam-tip")
+    author({"add": [{"id": tip["id"], "type": "scenario", "note": tip["note"], "front": "F?", "back": "B."}]})
+    result = invoke("build")
+    assert result.exit_code == 1
+    assert "is already a generated card's id" in result.output and "[C001]" in result.output

@@ -354,15 +354,6 @@ def test_a_tip_for_no_particular_topic_makes_no_card():
     assert exam_tip_card(bullet("When answering a scenario, identify the signs of vulnerability first.")) is None
 
 
-def test_examples_without_a_nameable_kind_are_asked_as_two_examples():
-    front, back = concept_card(bullet(
-        "Reasonable adjustments: Understanding the duty to make adjustments for disabled customers, such as "
-        "large-print letters, text relay calls, British Sign Language (BSL) interpreters or longer appointments."))
-    assert front == "Reasonable adjustments: give two examples the notes name."
-    assert back == ("Any two of: large-print letters, text relay calls, British Sign Language interpreters, "
-                    "longer appointments.")
-
-
 # ---------------------------------------------------------------- no broken fragments
 
 
@@ -402,3 +393,53 @@ def test_a_term_hidden_inside_a_word_of_the_description_is_a_leak():
         "Chatbots and conversational AI: Using automated assistants to answer routine queries while being open "
         "that the customer is talking to a bot."))
     assert "bot" not in front.lower() or "which key idea" not in front.lower()
+
+
+@pytest.mark.parametrize(("note", "front", "back"), [
+    ("Key account selection: Identifying customers using criteria such as current and potential revenue, "
+     "profitability, growth potential and strategic fit, often informed by the Pareto principle.",
+     "Key account selection: name two criteria.",
+     "Any two of: current and potential revenue, profitability, growth potential, strategic fit."),
+    ("Decision-making unit (DMU): Understanding that purchases are made by a buying centre whose members play "
+     "different roles – users, influencers, buyers, deciders and gatekeepers (Webster and Wind, 1972).",
+     "Decision-making unit (DMU): name two roles.",
+     "Any two of: users, influencers, buyers, deciders, gatekeepers."),
+    ("CSE Standard: Knowing the national standard, which assesses organisations against five criteria – "
+     "customer insight, culture, information and access, delivery, and timeliness.",
+     "CSE Standard: name two of the five criteria.",
+     "Any two of: customer insight, culture, information and access, delivery, timeliness."),
+])
+def test_lists_in_hand_written_shapes(note, front, back):
+    assert concept_card(bullet(note)) == (front, back)
+
+
+def test_a_named_act_or_model_in_the_explanation_is_asked_for():
+    front, back = concept_card(bullet(
+        "Accessibility and inclusion: Recognising the anticipatory duty under the Equality Act 2010 to make "
+        "reasonable adjustments for disabled customers."))
+    assert front == ("Accessibility and inclusion: the anticipatory duty under ______ to make reasonable "
+                     "adjustments for disabled customers. Which Act?")
+    assert back == "The Equality Act 2010."
+
+
+def test_a_comparison_asks_what_sets_one_side_apart():
+    front, back = concept_card(bullet(
+        "Multichannel vs omnichannel: Understanding that a multichannel business offers channels that operate "
+        "separately, whereas an omnichannel approach links them through shared customer records."))
+    assert front == "Multichannel vs omnichannel: how does omnichannel differ from multichannel?"
+    assert back == "An omnichannel approach links them through shared customer records."
+
+
+def test_a_listed_subject_is_asked_as_name_two():
+    front, back = concept_card(bullet(
+        "Citizens as customers: Understanding that residents, service users, taxpayers and local businesses are "
+        "all customers of public bodies, even when they do not pay directly."))
+    assert front == "Citizens as customers: who or what are customers of public bodies? Name two."
+    assert back == "Any two of: residents, service users, taxpayers, local businesses."
+
+
+def test_rather_than_recognising_gives_what_should_be_recognised():
+    _front, back = misconception_card(bullet(
+        "Assuming public sector organisations have no customers because services are free, rather than "
+        "recognising that citizens and service users are all customers."))
+    assert back in ("False: citizens and service users are all customers.", "Citizens and service users are all customers.")
