@@ -14,7 +14,7 @@ from pathlib import Path
 from crmrev import decks as deckio
 from crmrev import yamlsafe
 from crmrev.curation import SUFFIX as CURATION_SUFFIX
-from crmrev.curation import Curation, apply_curation, read_curation
+from crmrev.curation import Curation, apply_curation, read_curation, skipped_cards
 from crmrev.errors import CrmrevError, DeckError, SeedError, UsageError
 from crmrev.fsutil import atomic_write
 from crmrev.generate import DeckMeta, derive_meta, generate_deck
@@ -180,7 +180,11 @@ def _plan_one(plan: BuildPlan, seed: Path, display: str, target: Path,
         raise DeckError(f"existing deck cannot be read, so its card ids cannot be kept: "
                         f"{exc.message}", path=exc.path, line=exc.line,
                         hint="fix or delete that deck, then build again") from None
-    deck = generate_deck(topic, deck_meta, display, seed.name, old.cards if old else (), taken, asked)
+    previous = list(old.cards) if old else []
+    if curation is not None:
+        present = {card.id for card in previous}
+        previous += [card for card in skipped_cards(curation) if card.id not in present]
+    deck = generate_deck(topic, deck_meta, display, seed.name, previous, taken, asked)
     if curation is not None:
         cards, problems, _skipped = apply_curation(list(deck.cards), curation, _bullets(topic), display)
         plan.problems.extend(problems)

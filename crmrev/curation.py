@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass, field
 
 from crmrev.errors import SeedError
-from crmrev.ids import SIMILARITY_THRESHOLD, note_key
+from crmrev.ids import SIMILARITY_THRESHOLD, note_key, type_of_id
 from crmrev.model import CARD_TYPES, Bullet, Card, Problem, Severity, group_of
 from crmrev.text import normalise_space
 
@@ -138,6 +138,19 @@ class _Reader:
             seen.add(addition.card.id)
             curation.additions.append(addition)
         return curation
+
+
+def skipped_cards(curation: Curation) -> list[Card]:
+    """Skipped cards are not in the deck, so a rebuild could not recognise them after their note is
+    reworded and would bring them back under a new id. These stand-ins, made from each skip entry's
+    id and note, let id matching find them; the skip then applies again (and Q008 asks the author
+    to confirm it)."""
+    found = []
+    for override in curation.overrides.values():
+        card_type = type_of_id(override.card_id)
+        if override.skip is not None and card_type is not None:
+            found.append(Card(id=override.card_id, type=card_type, front="", back="", note=override.note))
+    return found
 
 
 def read_curation(doc, path: str) -> Curation:

@@ -32,6 +32,12 @@ _LEGACY_IN_FULL = "The note in full: "
 _LEGACY_TERM = re.compile(r"“(.+?)”")
 
 
+def type_of_id(card_id: str) -> str | None:
+    """The card type a generated id was made for, from its prefix ("tip-…" → exam-tip)."""
+    prefix = card_id.split("-", 1)[0]
+    return next((str(kind) for kind, known in _ID_PREFIX.items() if known == prefix), None)
+
+
 def note_key(text: str) -> str:
     """Notes compare equal when they differ only in spacing, case or a final full stop."""
     return normalise_space(text).rstrip(".").casefold()

@@ -156,3 +156,16 @@ def test_an_added_card_may_not_take_the_id_of_a_different_generated_card(author,
     result = invoke("build")
     assert result.exit_code == 1
     assert "is already a generated card's id" in result.output and "[C001]" in result.output
+
+
+def test_a_skipped_card_stays_skipped_when_its_note_is_reworded(author, invoke, tmp_path):
+    tip = next(c for c in cards(tmp_path) if c["type"] == "exam-tip")
+    author({"cards": {tip["id"]: {"note": tip["note"], "skip": "not worth asking"}}})
+    assert invoke("build").exit_code == 0
+    seed = tmp_path / "seeds" / "s.txt"
+    seed.write_text(seed.read_text(encoding="utf-8").replace("name each stage", "name every stage"),
+                    encoding="utf-8")
+    result = invoke("build")
+    assert result.exit_code == 0
+    assert [c for c in cards(tmp_path) if c["type"] == "exam-tip"] == []  # not back under a new id
+    assert f"the note of '{tip['id']}' has changed" in result.output  # the author confirms the skip
