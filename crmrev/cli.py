@@ -231,7 +231,7 @@ def review(
             session = Session.start(queue.items, store, today, clock.now, crammer)
             if session.current is None:
                 summary = session_summary([], 0, all_decks, store.due_view(), today, store.exam,
-                                          queue.held)
+                                          queue.waiting_after(()))
                 for line in ui.nothing_to_review_lines(summary, today):
                     typer.echo(line)
                 return
@@ -251,7 +251,8 @@ def review(
                 raise typer.Exit(code) from None
             store.save()
             summary = session_summary(session.reviews, time.monotonic() - started, all_decks,
-                                      store.due_view(), today, store.exam, queue.held)
+                                      store.due_view(), today, store.exam,
+                                      queue.waiting_after(session.reviewed_cards()))
         if sys.stdin is not None and sys.stdin.isatty():
             ui.render_summary(console, summary, finished)
         else:

@@ -54,10 +54,18 @@ class Queue(NamedTuple):
     items: list[Item]
     held_new: int = 0
     held_due: int = 0
+    held_cards: tuple[Card, ...] = ()
+    reviewed_groups: frozenset[str] = frozenset()
 
     @property
     def held(self) -> int:
         return self.held_new + self.held_due
+
+    def waiting_after(self, reviewed: Iterable[Card]) -> int:
+        """Held cards whose sibling was in fact reviewed today (before or in this session): what the
+        summary reports, so that quitting early does not claim siblings of cards never shown."""
+        groups = self.reviewed_groups | {card.sibling_key for card in reviewed}
+        return sum(1 for card in self.held_cards if card.sibling_key in groups)
 
 
 class Siblings:
@@ -129,7 +137,8 @@ def build_queue(cards: Sequence[tuple[Card, Deck]], states: dict[str, CardState]
     blocking = {item.card.sibling_key for item in shown} | siblings.reviewed_groups
     held_new = sum(1 for card, is_new in held if is_new and card.sibling_key in blocking)
     held_due = sum(1 for card, is_new in held if not is_new and card.sibling_key in blocking)
-    return Queue(shown, held_new, held_due)
+    return Queue(shown, held_new, held_due, tuple(card for card, _ in held if card.sibling_key in blocking),
+                 siblings.reviewed_groups)
 
 
 def cram_queue(cards: Sequence[tuple[Card, Deck]], states: dict[str, CardState],

@@ -11,7 +11,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from crmrev.model import Review, ReviewKind
+from crmrev.model import Card, Review, ReviewKind
 from crmrev.progress import Progress
 from crmrev.queue import Item
 
@@ -36,6 +36,7 @@ class Session:
     reviews: list[Review] = field(default_factory=list)
     _steps: list[_Step] = field(default_factory=list)
     _cram_started: bool = False
+    _graded: dict[str, Card] = field(default_factory=dict)
 
     @classmethod
     def start(cls, queue: list[Item], progress: Progress, today: dt.date,
@@ -57,6 +58,11 @@ class Session:
         done = len(self.reviews)
         return done + 1, done + len(self.pending)
 
+    def reviewed_cards(self) -> list[Card]:
+        """The cards answered in this session (after any undo), once each."""
+        answered = {review.card for review in self.reviews}
+        return [card for card_id, card in self._graded.items() if card_id in answered]
+
     @property
     def cramming(self) -> bool:
         return self._cram_started
@@ -76,6 +82,7 @@ class Session:
         review = Review(card=item.card.id, at=self.now().isoformat(timespec="seconds"),
                         day=self.today, grade=quality, kind=self.kind_for(item))
         self.progress.record(review)
+        self._graded[item.card.id] = item.card
         self._steps.append(_Step(deque(self.pending), len(self.reviews), review))
         self.pending.popleft()
         if quality < REPEAT_BELOW and review.kind != ReviewKind.CRAM:

@@ -176,6 +176,15 @@ def test_scripted_session_summary_says_how_many_siblings_wait(invoke, decks, pro
     ]
 
 
+def test_quitting_early_counts_only_siblings_of_cards_answered(invoke, decks, progress_path):
+    result = invoke("review", "--decks", decks, input="5\nq\n", env={"CRMREV_TODAY": "2026-03-02"})
+    assert result.exit_code == 0, result.output
+    assert log_cards(progress_path) == ["a1"]
+    # a2 and a3 wait for a1, which was answered; b2 waited for b1, which was never shown
+    assert result.output.splitlines()[-1] == \
+        "2 sibling cards wait for tomorrow (a card from the same note was reviewed today)."
+
+
 def test_one_held_card_is_singular_and_none_says_nothing(invoke, decks, progress_path):
     env = {"CRMREV_TODAY": "2026-03-02"}
     result = invoke("review", "--decks", decks, "--type", "concept", "--type", "exam-tip", "--new", "2",
