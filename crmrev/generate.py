@@ -89,14 +89,14 @@ def derive_meta(topic: Topic, fallback: str) -> tuple[DeckMeta, bool]:
 _LIST_MARKER = re.compile(r"\b(?:such as|including|like|e\.g\.,?|for example,?)\s+", re.IGNORECASE)
 _ITEM_SPLIT = re.compile(r",\s*(?:and|or)\s+|,\s*|\s+(?:and|or)\s+")
 _ITEM_END = re.compile(r"\s(?:to|that|which|for|so|in order|when|where|with|are|is|can|should|must|will|"
-                       r"may|have|has)\s|[;.]\s|[;.]$")
+                       r"may|have|has|shared|used|offered|run|provided|known|called)\s|[;.]\s|[;.]$")
 # The verbs course outcomes open with; what follows them is the content worth asking about.
 _BLURB = re.compile(
     r"^(?:in-depth knowledge of|knowing (?:how to|when|what|which)?|recognising|understanding (?:how to|of)?|"
     r"mastering|developing (?:skills|the ability) to|developing|utilising|using|implementing|demonstrating|"
     r"creating|building|leveraging|designing|moving beyond)(?:,?\s+(?:and\s+)?[a-z]+ing\b)*\s*",
     re.IGNORECASE)
-_HEAD_DROP = {"various", "different", "relevant", "key", "common", "the", "a", "an", "some", "other",
+_HEAD_DROP = {"various", "different", "relevant", "key", "common", "main", "the", "a", "an", "some", "other",
               "several", "many", "appropriate", "its", "their", "list", "describe", "identify", "name",
               "compare", "define", "explain"}
 
@@ -118,8 +118,16 @@ _COUNT_WORDS = {"two", "three", "four", "five", "six", "seven", "eight", "nine",
 def _head_before(text: str) -> str | None:
     """The noun phrase that ends just before a list, after its last verb or preposition:
     "Implementing quality assurance methods" → "quality assurance methods"."""
-    if text.rstrip().endswith((",", ";", ":")):
-        return None  # "…purpose, including …": the list qualifies a clause, not a noun
+    stripped = text.rstrip()
+    if stripped.endswith(","):
+        # "the main scheme structures used in the UK, such as …": the participle phrase qualifies
+        # the head; anything else before a comma is a clause, not a noun.
+        trimmed = _PARTICIPLE.sub("", stripped[:-1])
+        if trimmed == stripped[:-1]:
+            return None
+        text = trimmed
+    elif stripped.endswith((";", ":")):
+        return None
     words = re.findall(r"[\w'’/-]+", text)[-6:]
     for index in range(len(words) - 1, -1, -1):
         word = words[index].lower()
@@ -135,10 +143,27 @@ def _head_before(text: str) -> str | None:
         words.pop(0)
     if not words or len(words) > 4 or words[-1].lower() in STOPWORDS:
         return None
+    if any(word[0].isupper() for word in words):
+        return None  # "identified by Thomas and Kilmann (…)": a name, not the kind of thing listed
     head = " ".join(words)
     if words[0].lower() in _COUNT_WORDS:
         return f"of the {head}"  # "name two of the nine protected characteristics"
     return head if any(_plural(word) for word in words) else f"examples of {head}"
+
+
+_COUNT_ALTERNATIVES = "|".join(sorted(_COUNT_WORDS))
+_COUNTED = re.compile(rf"\bthe\s+(?P<count>{_COUNT_ALTERNATIVES})\s+(?P<what>[^,;()–—]{{2,70}}?)\s*$", re.I)
+_PARTICIPLE = re.compile(r"\s(?:identified|used|set out|described|named|listed|proposed|defined)\b.*$", re.I)
+
+
+def _counted_head(text: str) -> str | None:
+    """"the five ways of handling conflict identified by Thomas and Kilmann" → "of the five ways of
+    handling conflict": a counted set just before a list names the list."""
+    counted = _COUNTED.search(text)
+    if not counted:
+        return None
+    what = _PARTICIPLE.sub("", counted.group("what")).strip()
+    return f"of the {counted.group('count').lower()} {what}" if what else None
 
 
 def _singular(word: str) -> str:
@@ -189,6 +214,9 @@ def _items(text: str, bracketed: bool) -> tuple[str, ...]:
     segments = [text[start: match.start()] for start, match in _segment_bounds(text)]
     if len(segments) == 1 and not bracketed:
         segments = re.split(r"\s+(?:and|or)\s+", segments[0], maxsplit=1)
+    elif bracketed and len(segments) >= 3 and re.search(r"\s(?:and|or)\s", segments[-1]):
+        # "(competing, …, avoiding and accommodating)": the last two items share a segment
+        segments[-1:] = re.split(r"\s+(?:and|or)\s+", segments[-1].strip(), maxsplit=1)
     items: list[str] = []
     # With a serial comma (", and timeliness") an "and" inside an earlier item is part of it.
     serial = any(re.match(r"^\s*(?:and|or)\s", segment) for segment in segments[1:])
@@ -282,7 +310,7 @@ def find_listing(text: str) -> Listing | None:
         before = text[:start].rstrip()
         if bracketed and before.endswith("("):
             before = before[:-1].rstrip()
-        head = _head_before(before)
+        head = _counted_head(before) or _head_before(before)
         dashed = text[start:].lstrip().startswith(("–", "—"))
         if dashed:
             if not head or head.startswith("examples of"):
@@ -439,10 +467,14 @@ def _contrast_card(term: str, description: str) -> tuple[str, str] | None:
 
 
 def _named_source_card(term: str, description: str) -> tuple[str, str] | None:
-    """"the anticipatory duty under the Equality Act 2010 to make …" → which Act?"""
-    clause = _trim_words(description, 30)
+    """"the anticipatory duty under the Equality Act 2010 to make …" → which Act? Asked only where
+    one named thing stands in its clause: "in line with UK GDPR, the DPA 2018 and PECR" has three
+    right answers."""
+    clause = next((c for _, c in _clauses(description) if _NAMED_THING.search(c)), "")
+    clause = _trim_words(_CLAUSE_LEAD.sub("", clause.strip()), 30)
     named = _NAMED_THING.search(clause)
-    if not named or _shares_a_word(named.group(1), term) or len(clause.split()) < 6:
+    if not named or len(_NAMED_THING.findall(clause)) > 1 or _shares_a_word(named.group(1), term) or \
+            len(clause.split()) < 6 or re.search(r"\b(?:GDPR|PECR|Act|Regulations)\b", clause[named.end():]):
         return None
     kind = named.group("kind")
     kind = kind if kind in ("Act",) else kind.lower()
@@ -633,8 +665,9 @@ def mistake_without(mistake: str, contrast: re.Match[str] | None) -> str:
     return mistake
 
 
-_NAMED_THING = re.compile(r"\b(?:the\s+)?((?:[A-Z][\w’'-]+\s+(?:and\s+|of\s+)?){1,5}(?P<kind>Act|Regulations|"
-                          r"[Mm]odel|Framework|Standard|Code|Duty|Service|Register|Principles)(?:\s+\d{4})?)\b")
+_NAMED_THING = re.compile(r"\b(?:the\s+)?((?:[A-Z][\w’'-]+\s+(?:(?:and|of|at|for|on|the|etc\.)\s+)*){1,7}"
+                          r"(?P<kind>Act|Regulations|[Mm]odel|Framework|Standard|Code|Duty|Service|Register|"
+                          r"Principles)(?:\s+\d{4})?)\b")
 
 
 def _named_gap(mistake: str) -> tuple[str, str] | None:
@@ -754,7 +787,8 @@ def marking_point_card(bullet: Bullet) -> tuple[str, str] | None:
     if at_least:
         what = _until_comma(re.sub(r"\s*\(.*$", "", at_least.group("what")))
         verb = core[: at_least.start()].strip()
-        if verb and not verb.lower().endswith("ing") and len(verb.split()) <= 3 and len(what.split()) <= 10:
+        imperative = r"(?:describe|identify|give|explain|name|list|compare|provide|use|show)"
+        if re.fullmatch(imperative, verb, re.I) and len(what.split()) <= 10:
             return f"Marking point: how many {what} must you {lower_first(verb)}?", \
                 sentence(f"At least {at_least.group('count')}")
     means = _MEANS.search(core)

@@ -443,3 +443,25 @@ def test_rather_than_recognising_gives_what_should_be_recognised():
         "Assuming public sector organisations have no customers because services are free, rather than "
         "recognising that citizens and service users are all customers."))
     assert back in ("False: citizens and service users are all customers.", "Citizens and service users are all customers.")
+
+
+@pytest.mark.parametrize(("note", "front", "back"), [
+    ("Thomas–Kilmann conflict modes: Recognising the five ways of handling conflict identified by Thomas and "
+     "Kilmann (competing, collaborating, compromising, avoiding and accommodating).",
+     "Thomas–Kilmann conflict modes: name two of the five ways of handling conflict.",
+     "Any two of: competing, collaborating, compromising, avoiding, accommodating."),
+    ("Characteristics of services: Applying the four characteristics of hospitality services – intangibility, "
+     "inseparability, heterogeneity and perishability – to explain overbooking.",
+     "Characteristics of services: name two of the four characteristics of hospitality services.",
+     "Any two of: intangibility, inseparability, heterogeneity, perishability."),
+    ("Types of scheme: Recognising the main scheme structures used in the UK, such as points-based schemes, "
+     "coalition schemes and tiered programmes.",
+     "Types of scheme: name two scheme structures.",
+     "Any two of: points-based schemes, coalition schemes, tiered programmes."),
+])
+def test_a_counted_set_or_a_qualified_head_names_the_list(note, front, back):
+    assert concept_card(bullet(note)) == (front, back)
+
+
+def test_a_name_in_brackets_is_never_the_kind_of_thing_listed():
+    assert find_listing("the roles identified by Webster and Wind (users, buyers, deciders)") is None
