@@ -428,6 +428,9 @@ def concept_card(bullet: Bullet) -> tuple[str, str] | None:
         head, name = named
         article = "an" if head[0].lower() in "aeiou" else "a"
         return f"{term}: name {article} {head} the notes give.", sentence(name)
+    activities = _activities(explanation)
+    if activities:
+        return f"{term}: name two of the activities it involves.", list_answer(activities)
     description = _first_sentence(_strip_blurb(explanation))
     made = _contrast_card(term, description) or _named_source_card(term, description) or \
         _listed_subject_card(term, description)
@@ -441,6 +444,30 @@ def concept_card(bullet: Bullet) -> tuple[str, str] | None:
     if len(clause.split()) >= 4 and not _shares_a_word(term, clause):
         return f"Which key idea does this describe: {lower_first(clause).rstrip('.')}?", sentence(term)
     return f"{term}: what does it involve?", sentence(_trim_words(description, 30, ellipsis=True))
+
+
+_COURSE_VERBS = {"understanding", "knowing", "recognising", "developing", "mastering", "demonstrating",
+                 "appreciating", "learning", "exploring", "explaining"}
+
+
+def _activities(explanation: str) -> tuple[str, ...] | None:
+    """"Coordinating logistics, preparing agendas and minutes, and ensuring meetings run smoothly"
+    is a set of activities: three or more comma-separated phrases that each open with a verb in
+    -ing. A course-outcome verb ("Understanding …") opens a description, not an activity."""
+    text = _first_sentence(explanation)
+    first = text.split(" ", 1)[0].lower()
+    if not first.endswith("ing") or first in _COURSE_VERBS:
+        return None
+    items = []
+    for start, bound in _segment_bounds(text):
+        segment = re.sub(r"^(?:and|or)\s+", "", text[start: bound.start()].strip())
+        if not segment.split(" ", 1)[0].lower().endswith("ing") or segment.lower().startswith("including"):
+            break
+        segment = re.split(r"\s(?:to|in order to|so that|so|which)\s", segment, maxsplit=1)[0]
+        items.append(lower_first(segment.strip(" .")))
+    if len(items) < 3 or any(len(item.split()) > 7 for item in items):
+        return None
+    return tuple(items)
 
 
 _WHEREAS = re.compile(r"^(?P<a>.+?),?\s+whereas\s+(?P<b>.+)$", re.I)

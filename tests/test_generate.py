@@ -465,3 +465,19 @@ def test_a_counted_set_or_a_qualified_head_names_the_list(note, front, back):
 
 def test_a_name_in_brackets_is_never_the_kind_of_thing_listed():
     assert find_listing("the roles identified by Webster and Wind (users, buyers, deciders)") is None
+
+
+def test_a_list_of_activities_is_asked_as_two_of_them():
+    front, back = concept_card(bullet(
+        "Supporting meetings and events: Coordinating logistics, preparing agendas and minutes, and ensuring "
+        "meetings run smoothly, including virtual meeting platforms."))
+    assert front == "Supporting meetings and events: name two of the activities it involves."
+    assert back == ("Any two of: coordinating logistics, preparing agendas and minutes, ensuring meetings run "
+                    "smoothly.")
+
+
+def test_a_course_outcome_verb_does_not_open_a_list_of_activities():
+    front, _back = concept_card(bullet(
+        "Effective communication: Understanding methods of communication, adapting them to the audience, "
+        "including email etiquette."))
+    assert "activities" not in front
