@@ -87,7 +87,6 @@ def derive_meta(topic: Topic, fallback: str) -> tuple[DeckMeta, bool]:
 # ---------------------------------------------------------------- shared phrase finders
 
 _LIST_MARKER = re.compile(r"\b(?:such as|including|like|e\.g\.,?|for example,?)\s+", re.IGNORECASE)
-_ITEM_SPLIT = re.compile(r",\s*(?:and|or)\s+|,\s*|\s+(?:and|or)\s+")
 _ITEM_END = re.compile(r"\s(?:to|that|which|for|so|in order|when|where|with|are|is|can|should|must|will|"
                        r"may|have|has|shared|used|offered|run|provided|known|called)\s|[;.]\s|[;.]$")
 # The verbs course outcomes open with; what follows them is the content worth asking about.
@@ -182,18 +181,6 @@ def _plural(word: str) -> bool:
     return lowered.endswith("s") and not lowered.endswith(("ss", "is", "us"))
 
 
-def _outside_brackets(text: str) -> list[re.Match[str]]:
-    depth_at = []
-    depth = 0
-    for char in text:
-        depth += (char == "(") - (char == ")")
-        depth_at.append(depth)
-    return [m for m in _ITEM_SPLIT.finditer(text) if depth_at[m.start()] == 0]
-
-
-_COMMA_SPLIT = re.compile(r",\s*(?:and|or)\s+|,\s*")
-
-
 def _close_of(text: str) -> int:
     """Where the bracket that text sits inside closes (text starts after the opening bracket)."""
     depth = 1
@@ -211,7 +198,7 @@ def _items(text: str, bracketed: bool) -> tuple[str, ...]:
     or clause ("service audits to monitor …" → "service audits")."""
     if bracketed:
         text = text[: _close_of(text)]
-    segments = [text[start: match.start()] for start, match in _segment_bounds(text)]
+    segments = [text[start:end] for start, end in _segment_bounds(text)]
     if len(segments) == 1 and not bracketed:
         segments = re.split(r"\s+(?:and|or)\s+", segments[0], maxsplit=1)
     elif bracketed and len(segments) >= 3 and re.search(r"\s(?:and|or)\s", segments[-1]):
@@ -245,35 +232,17 @@ def _add_item(items: list[str], text: str) -> None:
         items.append(item)
 
 
-def _segment_bounds(text: str) -> list[tuple[int, re.Match[str] | _End]]:
-    """(start, separator) for each comma-separated segment outside brackets."""
-    bounds: list[tuple[int, re.Match[str] | _End]] = []
-    start = 0
-    for match in _outside_brackets_commas(text):
-        bounds.append((start, match))
-        start = match.end()
-    bounds.append((start, _End(len(text))))
-    return bounds
-
-
-class _End:
-    """The end of the text, shaped like a separator match."""
-
-    def __init__(self, at: int) -> None:
-        self.at = at
-
-    def start(self) -> int:
-        return self.at
-
-
-def _outside_brackets_commas(text: str) -> list[re.Match[str]]:
-    depth_at = []
-    depth = 0
-    for char in text:
+def _segment_bounds(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each comma-separated segment outside brackets ("1,000" is one number)."""
+    depth, start, bounds = 0, 0, []
+    for index, char in enumerate(text):
         depth += (char == "(") - (char == ")")
-        depth_at.append(depth)
-    return [m for m in re.finditer(r",\s*", text) if depth_at[m.start()] == 0
-            and not (text[m.start() - 1: m.start()].isdigit() and text[m.end(): m.end() + 1].isdigit())]
+        in_number = text[index - 1: index].isdigit() and text[index + 1: index + 2].isdigit()
+        if char == "," and depth == 0 and not in_number:
+            bounds.append((start, index))
+            start = index + 1
+    bounds.append((start, len(text)))
+    return bounds
 
 
 # "the TEXAS protocol (Thank, …)": capitalised words around an acronym, and its expansion.
@@ -459,8 +428,8 @@ def _activities(explanation: str) -> tuple[str, ...] | None:
     if not first.endswith("ing") or first in _COURSE_VERBS:
         return None
     items = []
-    for start, bound in _segment_bounds(text):
-        segment = re.sub(r"^(?:and|or)\s+", "", text[start: bound.start()].strip())
+    for start, end in _segment_bounds(text):
+        segment = re.sub(r"^(?:and|or)\s+", "", text[start:end].strip())
         if not segment.split(" ", 1)[0].lower().endswith("ing") or segment.lower().startswith("including"):
             break
         segment = re.split(r"\s(?:to|in order to|so that|so|which)\s", segment, maxsplit=1)[0]
