@@ -95,7 +95,8 @@ _BLURB = re.compile(
     r"mastering|developing (?:skills|the ability) to|developing|utilising|using|implementing|demonstrating|"
     r"creating|building|leveraging|designing|moving beyond)(?:,?\s+(?:and\s+)?[a-z]+ing\b)*\s*",
     re.IGNORECASE)
-_HEAD_DROP = {"various", "different", "relevant", "key", "common", "main", "the", "a", "an", "some", "other",
+_HEAD_DROP = {"various", "different", "relevant", "key", "common", "main", "typical", "the", "a", "an",
+              "some", "other",
               "several", "many", "appropriate", "its", "their", "list", "describe", "identify", "name",
               "compare", "define", "explain"}
 
@@ -144,6 +145,8 @@ def _head_before(text: str) -> str | None:
         return None
     if any(word[0].isupper() for word in words):
         return None  # "identified by Thomas and Kilmann (…)": a name, not the kind of thing listed
+    if re.search(r"\b(?:it|they|this|which)\s+\w+s?\s+" + re.escape(" ".join(words)) + r"\s*$", text, re.I):
+        return None  # "ways it reduces early cancellations (e.g. …)": the list is of ways, not of the object
     head = " ".join(words)
     if words[0].lower() in _COUNT_WORDS:
         return f"of the {head}"  # "name two of the nine protected characteristics"
@@ -210,6 +213,9 @@ def _items(text: str, bracketed: bool) -> tuple[str, ...]:
     for index, raw in enumerate(segments):
         piece, final = raw, False
         joined = re.match(r"^(?:and|or)\s+", piece.strip())
+        clause_word = r"(?:how|what|why|when|where|that|which|whether)\b"
+        if joined and re.match(clause_word, piece.strip()[joined.end():]):
+            break  # "…, and how these measures can pull apart": a clause, not a last item
         if joined:
             piece, final = piece.strip()[joined.end():], not bracketed
         elif index > 0 and not bracketed and not serial:
@@ -281,6 +287,10 @@ def find_listing(text: str) -> Listing | None:
             before = before[:-1].rstrip()
         head = _counted_head(before) or _head_before(before)
         dashed = text[start:].lstrip().startswith(("–", "—"))
+        if dashed and not head:
+            plural_np = re.search(r"\bthe\s+(?:(?P<adjective>\w+)\s+)?(?P<noun>\w+s)\b(?!.*\bthe\b)", before)
+            if plural_np and _plural(plural_np.group("noun")):
+                head = plural_np.group("noun")  # "the typical stages a customer passes through –"
         if dashed:
             if not head or head.startswith("examples of"):
                 continue  # a dash opens a list after a set: "the seven principles –", "roles –"
@@ -355,6 +365,8 @@ def number_questions(text: str) -> list[tuple[str, str]]:
         quantity = _QUANTITY.search(clause)
         if not quantity or _WORKED.search(clause) or len(_ANY_NUMBER.findall(clause)) > 1:
             continue  # a worked example or a ratio: the other figures give this one away
+        if re.search(r"\b(?:for example|e\.g\.|such as|for instance)\b", clause[: quantity.start()], re.I):
+            continue  # an example's number is arbitrary, not a rule to learn
         digits = _ANY_NUMBER.findall(quantity.group(0))
         if digits and text.count(digits[0]) > 1:
             continue
@@ -386,8 +398,11 @@ def concept_card(bullet: Bullet) -> tuple[str, str] | None:
         return None
     term, explanation = parts
     listing = find_listing(explanation)
-    if listing and not significant(listing.head) <= significant(term):
+    if listing:
         return f"{term}: name two {lower_first(listing.head)}.", list_answer(listing.items)
+    purpose = _purpose_card(term, _first_sentence(_LIGHT_BLURB.sub("", normalise_space(explanation))))
+    if purpose:
+        return purpose
     numbers = number_questions(_strip_blurb(explanation))
     if numbers:
         question, answer = numbers[0]
@@ -413,6 +428,36 @@ def concept_card(bullet: Bullet) -> tuple[str, str] | None:
     if len(clause.split()) >= 4 and not _shares_a_word(term, clause):
         return f"Which key idea does this describe: {lower_first(clause).rstrip('.')}?", sentence(term)
     return f"{term}: what does it involve?", sentence(_trim_words(description, 30, ellipsis=True))
+
+
+_PURPOSE = re.compile(
+    r"(?:,\s+|\s+)(?P<marker>so that|so|in order to|to ensure that|to ensure|because)\s+(?P<why>.+)$", re.I)
+_LIGHT_BLURB = re.compile(r"^(?:understanding|knowing|recognising|appreciating)\s+(?:that\s+|how\s+)?", re.I)
+
+
+def _purpose_card(term: str, description: str) -> tuple[str, str] | None:
+    """"Using tone and pace deliberately because the caller cannot see body language" → what is
+    the reason for using tone and pace deliberately? Why a practice exists is what an examiner
+    asks, and it has one answer in the note."""
+    depth = 0
+    for index, char in enumerate(description):
+        depth += (char == "(") - (char == ")")
+        found = _PURPOSE.match(description, index) if depth == 0 and char in ", " else None
+        if not found:
+            continue
+        parts = [p.strip(" ,–—") for p in re.split(r"\s[–—]\s?|;\s", description[:index])]
+        candidates = [p for p in parts if len(p.split()) >= 3 and p.count(",") < 2
+                      and not re.match(r"(?:for example|e\.g\.|such as|including)\b", p, re.I)]
+        what = candidates[-1] if candidates else parts[0]
+        trailing = r",\s+(?=(?:supported|including|which|while|and how|as well as)\b)"
+        why = re.split(trailing, found.group("why"))[0]
+        why = _trim_words(why, 25)
+        if not 3 <= len(what.split()) <= 22 or len(why.split()) < 3 or (_shares_a_word(why, term) and \
+                len(significant(why) - significant(term)) < 2):
+            return None
+        asked = "reason for" if found.group("marker").lower() == "because" else "purpose of"
+        return f"{term}: what is the {asked} {lower_first(what)}?", sentence(why)
+    return None
 
 
 _COURSE_VERBS = {"understanding", "knowing", "recognising", "developing", "mastering", "demonstrating",
@@ -528,7 +573,8 @@ def _trim_words(text: str, limit: int, ellipsis: bool = False) -> str:
 _REASON_SEPARATORS = (" – ", " — ", " - ", "; ", ": ")
 _CONSEQUENCE = re.compile(
     r",?\s+(?:leading to|resulting in|which leads to|causing|thus|"
-    r"which (?=(?:damages|causes|drives|creates|undermines|reduces|increases|harms|inflames)\b))\s*(.+)$",
+    r"which (?=(?:damages|causes|drives|creates|undermines|reduces|increases|harms|inflames|risks)\b))"
+    r"\s*(.+)$",
     re.I)
 _CONFUSING = re.compile(r"^confusing\s+(.+?)\s+with\s+(.+)$", re.I)
 _BELIEF = re.compile(r"^(?:assuming|believing|thinking|presuming)\s+(?:that\s+)?(.+)$", re.I)
@@ -642,7 +688,7 @@ def _belief_card(mistake: str, reason: str) -> tuple[str, str] | None:
     if reason and not why:
         gerund = reason.lower().startswith(("ignoring", "neglecting", "overlooking", "forgetting"))
         why = f"that assumption means {reason}" if gerund else reason
-    if not why or len(claim.split()) < 4 or not (_CLAIM_VERB.search(claim) or reason):
+    if not why or len(claim.split()) < 4 or not (_CLAIM_VERB.search(claim) or reason or contrast):
         return None
     if _ABSOLUTE.search(claim):
         # "always", "only", "every": anyone would say False, so ask for the reason instead.

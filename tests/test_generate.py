@@ -481,3 +481,30 @@ def test_a_course_outcome_verb_does_not_open_a_list_of_activities():
         "Effective communication: Understanding methods of communication, adapting them to the audience, "
         "including email etiquette."))
     assert "activities" not in front
+
+
+@pytest.mark.parametrize(("note", "front", "back"), [
+    ("Voice and listening skills: Using tone, pace, pitch and volume deliberately because the caller cannot see "
+     "body language, supported by active listening.",
+     "Voice and listening skills: what is the reason for using tone, pace, pitch and volume deliberately?",
+     "The caller cannot see body language."),
+    ("Hold and transfer etiquette: Asking permission before placing a caller on hold; using a warm transfer "
+     "rather than a cold transfer, so the customer does not have to repeat themselves.",
+     "Hold and transfer etiquette: what is the purpose of using a warm transfer rather than a cold transfer?",
+     "The customer does not have to repeat themselves."),
+    ("Lifecycle triggers: Setting rules in the CRM system that prompt a contact when a customer shows a risk "
+     "signal – for example no log-in for 30 days – so that contact is personal and well timed.",
+     "Lifecycle triggers: what is the purpose of setting rules in the CRM system that prompt a contact when a "
+     "customer shows a risk signal?",
+     "Contact is personal and well timed."),
+])
+def test_why_a_practice_exists_is_asked(note, front, back):
+    assert concept_card(bullet(note)) == (front, back)
+
+
+def test_a_counted_dash_list_after_a_plural_noun_phrase():
+    front, back = concept_card(bullet(
+        "Customer lifecycle: Understanding the typical stages a customer passes through – awareness, "
+        "acquisition, onboarding and retention – and what each needs."))
+    assert front == "Customer lifecycle: name two stages."
+    assert back == "Any two of: awareness, acquisition, onboarding, retention."
