@@ -17,7 +17,7 @@ from crmrev.curation import SUFFIX as CURATION_SUFFIX
 from crmrev.curation import Curation, apply_curation, read_curation, skipped_cards
 from crmrev.errors import CrmrevError, DeckError, SeedError, UsageError
 from crmrev.fsutil import atomic_write
-from crmrev.generate import DeckMeta, derive_meta, generate_deck
+from crmrev.generate import DeckMeta, derive_meta, generate_deck, is_last_resort
 from crmrev.model import Card, Deck, Problem, Severity
 from crmrev.seeds import Topic, decode_seed, parse_seed
 
@@ -114,6 +114,20 @@ def _read_curation(seed: Path, display: str) -> Curation | None:
     return read_curation(yamlsafe.parse(yamlsafe.decode(data, shown), shown), shown)
 
 
+def _last_resort_warnings(deck: Deck, curation: Curation | None) -> list[Problem]:
+    curated = set(curation.overrides) if curation is not None else set()
+    found = []
+    for card in deck.cards:
+        if card.id in curated or not is_last_resort(card.front) or not card.source:
+            continue
+        path, _, line = card.source.rpartition(":")
+        found.append(Problem(path, int(line) if line.isdigit() else 1, 1, Severity.WARNING, "S010",
+                             f"no good question was found in this note, so card '{card.id}' asks "
+                             f"“{card.front}”; rewrite the bullet (see 'Writing seeds that make good "
+                             f"cards') or curate the card in {path.rsplit('/', 1)[-1][:-4]}.curation.yaml"))
+    return found
+
+
 def _bullets(topic: Topic) -> list:
     return [*topic.concepts, *topic.misconceptions, *topic.tips, *topic.marking_points]
 
@@ -190,6 +204,7 @@ def _plan_one(plan: BuildPlan, seed: Path, display: str, target: Path,
         plan.problems.extend(problems)
         taken.update(card.id for card in cards)
         deck = deck._replace(cards=tuple(cards))
+    plan.problems.extend(_last_resort_warnings(deck, curation))
     if not deck.cards:
         plan.problems.append(Problem(display, 1, 1, Severity.WARNING, "S006",
                                      "seed yields no cards; check its section headings and bullets"))

@@ -883,6 +883,15 @@ def cloze_cards(bullet: Bullet) -> list[tuple[str, str]]:
 
 # ---------------------------------------------------------------- the deck
 
+# The wordings of last-resort cards, made when a note offers nothing better to ask. build warns
+# (S010) about each one that is not curated, so the author knows where a hand-written card is due.
+_LAST_RESORT = (": what does it involve?", "Which key idea does this describe:", "” is good practice?")
+
+
+def is_last_resort(front: str) -> bool:
+    return any(marker in front for marker in _LAST_RESORT)
+
+
 
 def card_texts(topic: Topic, asked: set[str] | None = None) -> list[Draft]:
     """Every card a topic yields, section by section, in note order. `asked` holds the answers of

@@ -169,3 +169,28 @@ def test_a_skipped_card_stays_skipped_when_its_note_is_reworded(author, invoke, 
     assert result.exit_code == 0
     assert [c for c in cards(tmp_path) if c["type"] == "exam-tip"] == []  # not back under a new id
     assert f"the note of '{tip['id']}' has changed" in result.output  # the author confirms the skip
+
+
+def test_a_last_resort_card_is_flagged_until_it_is_curated(tmp_path, monkeypatch, invoke):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "w.txt").write_text(
+        "preview\nTopic Synopsis\nThis subtopic explores the basics of service.\n"
+        "Key Concepts & Core Principles\n- Service basics: Delivering service that customers value.\n",
+        encoding="utf-8")
+    result = invoke("build")
+    assert result.exit_code == 0
+    assert "seeds/w.txt:5:1: warning: no good question was found in this note" in result.output
+    assert "[S010]" in result.output
+    card = cards_in(tmp_path / "decks" / "w.yaml")[0]
+    (tmp_path / "seeds" / "w.curation.yaml").write_text(yaml.safe_dump({"cards": {card["id"]: {
+        "note": card["note"], "front": "Service basics: what must service deliver?",
+        "back": "What customers value."}}}), encoding="utf-8")
+    again = invoke("build")
+    assert again.exit_code == 0 and "[S010]" not in again.output
+    checked = invoke("check", "decks", "--seeds", "seeds")
+    assert checked.exit_code == 0 and "[S010]" not in checked.output
+
+
+def cards_in(path: Path) -> list[dict]:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))["cards"]
