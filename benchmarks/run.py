@@ -140,14 +140,16 @@ def write_progress(path: Path, card_ids: list[str], reviews: int, today: dt.date
 
 def timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
     """Wall seconds and peak RSS (MiB) of one run of a command."""
-    started = time.perf_counter()
-    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - started
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    err = proc.stderr.read().decode() if proc.stderr else ""
-    if proc.stderr:
-        proc.stderr.close()
+    # stderr goes to a file, not a pipe: wait4 does not read, so a command that warns more than a
+    # pipe holds (64 KiB; build warns per seed) would block forever on a full pipe.
+    with tempfile.TemporaryFile() as errors:
+        started = time.perf_counter()
+        proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        errors.seek(0)
+        err = errors.read().decode(errors="replace")
     if proc.returncode not in (0, 1):
         raise SystemExit(f"benchmark command failed ({proc.returncode}): {' '.join(command)}\n{err}")
     return elapsed, usage.ru_maxrss / 1024
