@@ -221,11 +221,10 @@ def apply_curation(cards: list[Card], curation: Curation, bullets: list[Bullet],
                                 hint="choose another id, or curate that card under 'cards'")
             if not exact:
                 problems.append(_stale(curation, addition.line, card.id, card.note or "", home.text))
-            at = next(i for i, kept in enumerate(result) if kept.id == card.id) if \
-                any(kept.id == card.id for kept in result) else None
             replaced = twin._replace(front=card.front, back=card.back)
+            at = next((i for i, kept in enumerate(result) if kept.id == card.id), None)
             if at is None:
-                result.append(replaced)
+                result.append(replaced)  # the generated twin was skipped: the added card stands
             else:
                 result[at] = replaced
             continue

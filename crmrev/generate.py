@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from crmrev.ids import carry_ids, new_card_id
 from crmrev.model import Bullet, Card, CardType, Deck, group_of
 from crmrev.seeds import Topic, split_concept
-from crmrev.text import STOPWORDS, lower_first, normalise_space, sentence, significant, slugify
+from crmrev.text import STOPWORDS, gives_away, lower_first, normalise_space, sentence, significant, slugify
 
 GAP = "______"
 
@@ -945,8 +945,7 @@ def _without_repeats(drafts: list[Draft], asked: set[str] | None) -> list[Draft]
 
 
 def _gives_away(answer: str, text: str) -> bool:
-    words = significant(answer)
-    return bool(words) and len(words & significant(text)) * 4 >= len(words) * 3
+    return gives_away(significant(answer), significant(text))
 
 
 def _without_sibling_leaks(drafts: list[Draft]) -> list[Draft]:

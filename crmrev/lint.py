@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 from crmrev.model import Card, Deck, Problem, Severity
-from crmrev.text import STOPWORDS, significant, stem, words
+from crmrev.text import STOPWORDS, gives_away, significant, stem, words
 
 # Q004: a card longer than this many words (split on white space) is too long to recall in one go.
 MAX_FRONT_WORDS = 40
@@ -34,7 +34,6 @@ SAME_BACK_FRONT_RATIO = 0.60
 MAX_PAIRWISE_CARDS = 5_000
 
 # Q003 and Q006: the share of the answer's significant words that counts as "on the front".
-LEAK_SHARE = 0.75
 
 BLANK = "______"
 CURATE = "rewrite the card or curate it in seeds/*.curation.yaml"
@@ -161,17 +160,13 @@ def poor_blank(card: Card) -> str | None:
     return None
 
 
-def _leaks(answer: set[str], front: set[str]) -> bool:
-    return bool(answer) and len(answer & front) >= LEAK_SHARE * len(answer)
-
-
 def answer_on_front(card: Card) -> str | None:
     """Q003: most of the back's first sentence is already on the front. The whole back appearing
     verbatim is the error D022, so that case is left to it."""
     if card.back.strip().casefold() in card.front.casefold():
         return None
     answer = significant(first_sentence(card.back))
-    if len(answer) < 2 or not _leaks(answer, significant(card.front)):
+    if len(answer) < 2 or not gives_away(answer, significant(card.front)):
         return None
     shown = sorted(answer & significant(card.front))
     return f"{len(shown)} of the answer's {len(answer)} key words are on the front ({', '.join(shown)})"
@@ -279,7 +274,7 @@ def _sibling_leaks(entries: list[_Entry]) -> list[Problem]:
         for shown in members:
             front = significant(shown.card.front)
             for answered, answer in zip(members, answers, strict=True):
-                if answered is shown or not _leaks(answer, front):
+                if answered is shown or not gives_away(answer, front):
                     continue
                 problems.append(shown.problem(
                     "front", "Q006", f"the front of card '{shown.card.id}' gives away the answer of "

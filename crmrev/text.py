@@ -113,3 +113,13 @@ def words(text: str) -> list[str]:
 def significant(text: str) -> set[str]:
     """The words that carry meaning: stopwords removed, case-folded, plurals merged."""
     return {stem(w) for w in words(text) if w.casefold() not in STOPWORDS}
+
+
+# An answer is given away when this share of its significant words is already in view.
+LEAK_SHARE = 0.75
+
+
+def gives_away(answer: set[str], shown: set[str]) -> bool:
+    """True when most of an answer's significant words are in the shown text: the one leak rule the
+    generator (which cards not to make) and the lint (Q003, Q006) share."""
+    return bool(answer) and len(answer & shown) >= LEAK_SHARE * len(answer)
