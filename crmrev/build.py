@@ -114,18 +114,23 @@ def _read_curation(seed: Path, display: str) -> Curation | None:
     return read_curation(yamlsafe.parse(yamlsafe.decode(data, shown), shown), shown)
 
 
-def _last_resort_warnings(deck: Deck, curation: Curation | None) -> list[Problem]:
-    curated = set(curation.overrides) if curation is not None else set()
-    found = []
+def _hold_back_last_resorts(deck: Deck, curation: Curation | None) -> tuple[Deck, list[Problem]]:
+    """A last-resort card ("…: what does it involve?") is not worth a learner's time, so it stays
+    out of the deck until the author curates it; S010 names its id so the author can."""
+    curated = set() if curation is None else \
+        {*curation.overrides, *(added.card.id for added in curation.additions)}
+    kept, found = [], []
     for card in deck.cards:
         if card.id in curated or not is_last_resort(card.front) or not card.source:
+            kept.append(card)
             continue
         path, _, line = card.source.rpartition(":")
         found.append(Problem(path, int(line) if line.isdigit() else 1, 1, Severity.WARNING, "S010",
-                             f"no good question was found in this note, so card '{card.id}' asks "
-                             f"“{card.front}”; rewrite the bullet (see 'Writing seeds that make good "
-                             f"cards') or curate the card in {path.rsplit('/', 1)[-1][:-4]}.curation.yaml"))
-    return found
+                             f"no card worth asking was found in this note, so it has no {card.type} card; "
+                             f"write one as '{card.id}' under cards: in "
+                             f"{path.rsplit('/', 1)[-1][:-4]}.curation.yaml, or rewrite the bullet "
+                             f"(the generator's best try was “{card.front}”)"))
+    return deck._replace(cards=tuple(kept)), found
 
 
 def _bullets(topic: Topic) -> list:
@@ -204,7 +209,8 @@ def _plan_one(plan: BuildPlan, seed: Path, display: str, target: Path,
         plan.problems.extend(problems)
         taken.update(card.id for card in cards)
         deck = deck._replace(cards=tuple(cards))
-    plan.problems.extend(_last_resort_warnings(deck, curation))
+    deck, held_back = _hold_back_last_resorts(deck, curation)
+    plan.problems.extend(held_back)
     if not deck.cards:
         plan.problems.append(Problem(display, 1, 1, Severity.WARNING, "S006",
                                      "seed yields no cards; check its section headings and bullets"))

@@ -12,7 +12,7 @@ the templates below can change freely without orphaning anyone's progress.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from crmrev.ids import carry_ids, new_card_id
@@ -105,6 +105,18 @@ _HEAD_DROP = {"various", "different", "relevant", "key", "common", "main", "typi
 class Listing:
     head: str             # the noun phrase the items exemplify: "quality assurance methods"
     items: tuple[str, ...]
+    # The word that opened the list ("such as", "e.g."), if any. A counted set or a plain bracketed or
+    # dashed list is the whole set; an "e.g." list is a few arbitrary examples, and blind reviews
+    # graded "name two" of one BAD: any other example is as right.
+    marker: str = ""
+
+    @property
+    def closed(self) -> bool:
+        return self.head.startswith("of the ") or not self.marker
+
+    @property
+    def arbitrary(self) -> bool:
+        return not self.closed and self.marker.startswith(("e.g", "for example"))
 
 
 _HEAD_BREAK = {"to", "with", "for", "and", "by", "in", "on", "through", "as", "using", "via", "from",
@@ -154,7 +166,7 @@ def _head_before(text: str) -> str | None:
 
 
 _COUNT_ALTERNATIVES = "|".join(sorted(_COUNT_WORDS))
-_COUNTED = re.compile(rf"\bthe\s+(?P<count>{_COUNT_ALTERNATIVES})\s+(?P<what>[^,;()–—]{{2,70}}?)\s*$", re.I)
+_COUNTED = re.compile(rf"(?:\bthe\s+|\b(?:protects|covers|sets out|lists|has|names|identifies)\s+)(?P<count>{_COUNT_ALTERNATIVES})\s+(?P<what>[^,;()–—]{{2,70}}?)\s*$", re.I)
 _PARTICIPLE = re.compile(r"\s(?:identified|used|set out|described|named|listed|proposed|defined)\b.*$", re.I)
 
 
@@ -269,8 +281,12 @@ def find_named_example(text: str) -> tuple[str, str] | None:
     return None
 
 
-def find_listing(text: str) -> Listing | None:
-    """The first list of two to six short examples with a nameable head, if any."""
+_ASIDE = re.compile(r"^(?:especially|particularly|notably|mainly|mostly|for example|for instance|e\.g\.|"
+                    r"such as|including|i\.e\.)\b", re.I)
+
+
+def find_listing(text: str, accept: Callable[[Listing], bool] = lambda listing: True) -> Listing | None:
+    """The first list of two to ten short items with a nameable head that `accept` allows."""
     candidates: list[tuple[int, str, bool]] = []
     for match in _LIST_MARKER.finditer(text):
         inside = text[: match.start()].count("(") > text[: match.start()].count(")")
@@ -283,6 +299,8 @@ def find_listing(text: str) -> Listing | None:
         candidates.append((match.start(), text[match.end():], False))
     for start, rest, bracketed in sorted(candidates):
         before = text[:start].rstrip()
+        opened = _LIST_MARKER.match(text, start)
+        marker = opened.group(0).strip().lower() if opened else ""
         if bracketed and before.endswith("("):
             before = before[:-1].rstrip()
         head = _counted_head(before) or _head_before(before)
@@ -300,8 +318,12 @@ def find_listing(text: str) -> Listing | None:
         else:
             items = _items(rest, bracketed)
         items = tuple(re.sub(r"\s*\([^()]*\)", "", item) for item in items)  # "LAST (Listen, …)" → "LAST"
+        if items and _ASIDE.match(items[0]):
+            continue  # "– especially detractors and low scores –" qualifies; it lists nothing
         if head and 2 <= len(items) <= 10 and all(1 <= len(i.split()) <= 5 for i in items):
-            return Listing(head, items)
+            listing = Listing(head, items, marker)
+            if accept(listing):
+                return listing
     return None
 
 
@@ -375,12 +397,26 @@ def number_questions(text: str) -> list[tuple[str, str]]:
         asked = "what percentage" if unit in ("%",) or "cent" in unit else f"how many {plural_unit}"
         before, after = clause[: quantity.start()], clause[quantity.end():]
         before = re.sub(r"^.*?\bsuch as\s+", "", before)  # "sector rules such as the FCA requirement…"
-        question = _CLAUSE_LEAD.sub("", f"{before}{asked}{after}".strip())
+        question = _CLAUSE_LEAD.sub("", f"{before}{asked}{after}".strip(" –—"))
+        question = _number_phrase_last(question)
         if len(question.split()) < 5:
             continue
         answer = f"{quantity.group('number')}{'' if unit == '%' else ' '}{unit}"
         questions.append((f"{sentence(question).rstrip('.')}?", sentence(answer)))
     return questions
+
+
+_LEADING_NUMBER = re.compile(r"^(?P<phrase>(?:within|after|for|up to|over|in) how many [\w ]+?(?: of [\w’'-]+)?)\s+"
+                             r"(?P<rest>(?:an?|the)\s.+)$", re.I)
+
+
+def _number_phrase_last(question: str) -> str:
+    """"within how many months of delivery a fault is presumed …" reads as a question only with the
+    number phrase at the end: "a fault is presumed … within how many months of delivery"."""
+    found = _LEADING_NUMBER.match(question)
+    if not found:
+        return question
+    return f"{found.group('rest')} {lower_first(found.group('phrase'))}"
 
 
 # ---------------------------------------------------------------- concept cards
@@ -397,7 +433,7 @@ def concept_card(bullet: Bullet) -> tuple[str, str] | None:
     if parts is None:
         return None
     term, explanation = parts
-    listing = find_listing(explanation)
+    listing = find_listing(explanation, lambda found: not found.arbitrary)
     if listing:
         return f"{term}: name two {lower_first(listing.head)}.", list_answer(listing.items)
     purpose = _purpose_card(term, _first_sentence(_LIGHT_BLURB.sub("", normalise_space(explanation))))
@@ -422,7 +458,7 @@ def concept_card(bullet: Bullet) -> tuple[str, str] | None:
         return made
     definition = _DEFINITION.match(_trim_words(description, 25))
     if definition:  # "that a complaint is any expression of dissatisfaction …"
-        subject = definition.group("subject")
+        subject = lower_first(definition.group("subject"))
         return f"{term}: what {definition.group('verb')} {subject}?", sentence(definition.group("rest"))
     clause = _trim_words(description, 25)
     if len(clause.split()) >= 4 and not _shares_a_word(term, clause):
@@ -449,6 +485,9 @@ def _purpose_card(term: str, description: str) -> tuple[str, str] | None:
         candidates = [p for p in parts if len(p.split()) >= 3 and p.count(",") < 2
                       and not re.match(r"(?:for example|e\.g\.|such as|including)\b", p, re.I)]
         what = candidates[-1] if candidates else parts[0]
+        what = re.sub(r"\s*\((?:e\.g\.|for example|such as)[^()]*\)", "", what)
+        if _FINITE.search(what) or what.split()[0].lower() in _PREPOSITIONS | {"and", "or", "but"} or re.search(r",\s+(?:in which|which|where|who)\b", what):
+            return None  # "replies on X are visible to everyone": a fact, which has no purpose
         trailing = r",\s+(?=(?:supported|including|which|while|and how|as well as)\b)"
         why = re.split(trailing, found.group("why"))[0]
         why = _trim_words(why, 25)
@@ -460,6 +499,9 @@ def _purpose_card(term: str, description: str) -> tuple[str, str] | None:
     return None
 
 
+_FINITE = re.compile(r"\b(?:is|are|was|were|has|have|offers|provides|whereas|can|will|must|may)\b", re.I)
+
+
 _COURSE_VERBS = {"understanding", "knowing", "recognising", "developing", "mastering", "demonstrating",
                  "appreciating", "learning", "exploring", "explaining"}
 
@@ -468,15 +510,17 @@ def _activities(explanation: str) -> tuple[str, ...] | None:
     """"Coordinating logistics, preparing agendas and minutes, and ensuring meetings run smoothly"
     is a set of activities: three or more comma-separated phrases that each open with a verb in
     -ing. A course-outcome verb ("Understanding …") opens a description, not an activity."""
-    text = _first_sentence(explanation)
+    text = re.sub(r"^[\w-]+\s+(?:involves|includes|means|covers|requires)\s+", "", _first_sentence(explanation))
     first = text.split(" ", 1)[0].lower()
     if not first.endswith("ing") or first in _COURSE_VERBS:
         return None
     items = []
     for start, end in _segment_bounds(text):
         segment = re.sub(r"^(?:and|or)\s+", "", text[start:end].strip())
-        if not segment.split(" ", 1)[0].lower().endswith("ing") or segment.lower().startswith("including"):
+        if segment.lower().startswith("including"):
             break
+        if not segment.split(" ", 1)[0].lower().endswith("ing"):
+            return None  # "recording actions, thoughts and emotions": the set cannot be told apart
         segment = re.split(r"\s(?:to|in order to|so that|so|which)\s", segment, maxsplit=1)[0]
         items.append(lower_first(segment.strip(" .")))
     if len(items) < 3 or any(len(item.split()) > 7 for item in items):
@@ -512,14 +556,20 @@ def _named_source_card(term: str, description: str) -> tuple[str, str] | None:
     one named thing stands in its clause: "in line with UK GDPR, the DPA 2018 and PECR" has three
     right answers."""
     clause = next((c for _, c in _clauses(description) if _NAMED_THING.search(c)), "")
-    clause = _trim_words(_CLAUSE_LEAD.sub("", clause.strip()), 30)
+    clause = _trim_words(_CLAUSE_LEAD.sub("", clause.strip(" –—")), 30)
+    clause = re.sub(r"^(?:(?:and\s+)?(?:how|that|why)\s+)+", "", clause, flags=re.I)
     named = _NAMED_THING.search(clause)
     if not named or len(_NAMED_THING.findall(clause)) > 1 or _shares_a_word(named.group(1), term) or \
-            len(clause.split()) < 6 or re.search(r"\b(?:GDPR|PECR|Act|Regulations)\b", clause[named.end():]):
-        return None
+            len(clause.split()) < 6 or re.search(r"\b(?:GDPR|PECR|Act|Regulations)\b", clause[named.end():]) \
+            or not clause[:1].isalpha() or re.search(r"\b(?:such as|like|or|e\.g\.,?)\s*$", clause[: named.start()]):
+        return None  # "schemes such as ______": other names would fill the gap as well
     kind = named.group("kind")
     kind = kind if kind in ("Act",) else kind.lower()
-    blanked = f"{clause[: named.start()]}{GAP}{clause[named.end():]}".strip()
+    # "______ (PSR)", "______ (Goal, Reality, …)": a bracket after the gap spells the answer out.
+    after = re.sub(r"^\s*\([^()]*\)", "", clause[named.end():])
+    blanked = f"{clause[: named.start()]}{GAP}{after}".strip()
+    if len(re.sub(r"\([^()]*\)", "", blanked).split()) < 6:
+        return None
     return f"{term}: {lower_first(blanked)}. Which {kind}?", sentence(named.group(0))
 
 
@@ -649,17 +699,20 @@ def _gap_phrase(mistake: str) -> tuple[str, str, str] | None:
 
 
 def _belief_card(mistake: str, reason: str) -> tuple[str, str] | None:
-    """"Assuming that P rather than Q" → true or false: P? False, with why."""
+    """"Assuming that P rather than Q" → why is assuming P wrong? Q, or the reason the note gives."""
     belief = _BELIEF.match(mistake)
     treating = _TREATING.match(mistake)
     if treating:
-        claim = f"{treating.group(1)} is {treating.group(2)}"
+        both = " and " in treating.group(1) and treating.group(2).lower().startswith("the same")
+        claim = f"{treating.group(1)} {'are' if both else 'is'} {treating.group(2)}"
     elif belief:
         claim = belief.group(1)
     else:
         return None
     why = ""
     contrast = _CONTRAST.search(claim)
+    if contrast and contrast.group("word").lower() == "when" and reason:
+        contrast = None  # "responsible when a courier loses it; the goods remain …": a condition of the claim
     if contrast:
         claim, alternative = claim[: contrast.start()], contrast.group(2)
         if contrast.group("word").lower() == "when":
@@ -671,6 +724,10 @@ def _belief_card(mistake: str, reason: str) -> tuple[str, str] | None:
             subject = _SUBJECT.match(claim)
             if recognising:
                 why = recognising.group(1)
+            elif subject and re.match(r"(?:the )?ones?\s+(?:that|which|who)\b", alternative, re.I):
+                # "X is the best choice rather than the one that fits": the one is the best choice
+                verb = subject.group(1).split()[-1]
+                why = f"{claim[subject.end():].strip()} {verb} {alternative}"
             elif subject:
                 why = f"{subject.group(1)} {alternative}"
             elif alternative.split()[0].lower().endswith("ing"):
@@ -690,11 +747,10 @@ def _belief_card(mistake: str, reason: str) -> tuple[str, str] | None:
         why = f"that assumption means {reason}" if gerund else reason
     if not why or len(claim.split()) < 4 or not (_CLAIM_VERB.search(claim) or reason or contrast):
         return None
-    if _ABSOLUTE.search(claim):
-        # "always", "only", "every": anyone would say False, so ask for the reason instead.
-        return f"Common mistake: {lower_first(mistake_without(mistake, contrast))}. Why is that wrong?", \
-            sentence(why[5:] if why.startswith("that ") else why)
-    return f"True or false: {lower_first(claim)}?", f"False: {lower_first(why).rstrip('.')}."
+    # Not "true or false?": a misconception card's answer is always False, so a blind review graded
+    # every one guessable. The reason is what a learner has to recall.
+    return f"Common mistake: {lower_first(mistake_without(mistake, contrast))}. Why is that wrong?", \
+        sentence(why[5:] if why.startswith("that ") else why)
 
 
 def mistake_without(mistake: str, contrast: re.Match[str] | None) -> str:
@@ -822,7 +878,9 @@ def marking_point_card(bullet: Bullet) -> tuple[str, str] | None:
     """What earns the credit: the named examples, the count, or the means examiners name."""
     text = normalise_space(bullet.text).rstrip(".")
     core = _credit_core(text)
-    listing = find_listing(core)
+    # A marking point's "such as" list is what an examiner happened to think of: only a whole set
+    # is worth two of.
+    listing = find_listing(core, lambda found: found.closed)
     if listing and len(listing.items) >= 2:
         return f"Marking point: name two {lower_first(listing.head)}.", list_answer(listing.items)
     at_least = _AT_LEAST.search(core)
@@ -883,14 +941,16 @@ def cloze_cards(bullet: Bullet) -> list[tuple[str, str]]:
 
 # ---------------------------------------------------------------- the deck
 
-# The wordings of last-resort cards, made when a note offers nothing better to ask. build warns
-# (S010) about each one that is not curated, so the author knows where a hand-written card is due.
-_LAST_RESORT = (": what does it involve?", "Which key idea does this describe:", "” is good practice?")
+# The wordings of last-resort cards, made when a note offers nothing better to ask. Blind reviews
+# graded almost all of them WEAK or BAD: a heading asked back ("…: what does it involve?"), an open
+# "what should you do?" with several right answers, or a gap at the end of a copied sentence
+# ("…without what?"). build keeps each out of the deck until the author curates it (S010).
+_LAST_RESORT = re.compile(r": what does it involve\?$|^Which key idea does this describe:|” is good practice\?$|"
+                          r"what should you do\?$|\s(?:\w+ )?what\?$|What is missing\?$")
 
 
 def is_last_resort(front: str) -> bool:
-    return any(marker in front for marker in _LAST_RESORT)
-
+    return bool(_LAST_RESORT.search(front))
 
 
 def card_texts(topic: Topic, asked: set[str] | None = None) -> list[Draft]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ Key Concepts & Core Principles
 - Complaint Handling: Using formal procedures such as logging, escalation, and follow-up to resolve complaints.
 - Legislation: Understanding laws such as the Consumer Rights Act 2015, Data Protection Act 2018, and Equality Act 2010.
 Exam Tips & Revision Strategies
-- When answering questions on complaints, name each stage of the procedure.
+- Use a recognised complaints model (e.g., LAST) to structure each stage of your answer.
 Common Misconceptions & Mistakes to Avoid
 - Neglecting to record complaints, leading to repeated failures.
 """
@@ -163,7 +164,7 @@ def test_a_skipped_card_stays_skipped_when_its_note_is_reworded(author, invoke, 
     author({"cards": {tip["id"]: {"note": tip["note"], "skip": "not worth asking"}}})
     assert invoke("build").exit_code == 0
     seed = tmp_path / "seeds" / "s.txt"
-    seed.write_text(seed.read_text(encoding="utf-8").replace("name each stage", "name every stage"),
+    seed.write_text(seed.read_text(encoding="utf-8").replace("each stage", "every stage"),
                     encoding="utf-8")
     result = invoke("build")
     assert result.exit_code == 0
@@ -171,23 +172,28 @@ def test_a_skipped_card_stays_skipped_when_its_note_is_reworded(author, invoke, 
     assert f"the note of '{tip['id']}' has changed" in result.output  # the author confirms the skip
 
 
-def test_a_last_resort_card_is_flagged_until_it_is_curated(tmp_path, monkeypatch, invoke):
+def test_a_last_resort_card_is_held_back_until_it_is_curated(tmp_path, monkeypatch, invoke):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "seeds").mkdir()
+    note = "Service basics: Delivering service that customers value."
     (tmp_path / "seeds" / "w.txt").write_text(
         "preview\nTopic Synopsis\nThis subtopic explores the basics of service.\n"
-        "Key Concepts & Core Principles\n- Service basics: Delivering service that customers value.\n",
-        encoding="utf-8")
+        f"Key Concepts & Core Principles\n- {note}\n", encoding="utf-8")
     result = invoke("build")
     assert result.exit_code == 0
-    assert "seeds/w.txt:5:1: warning: no good question was found in this note" in result.output
-    assert "[S010]" in result.output
-    card = cards_in(tmp_path / "decks" / "w.yaml")[0]
-    (tmp_path / "seeds" / "w.curation.yaml").write_text(yaml.safe_dump({"cards": {card["id"]: {
-        "note": card["note"], "front": "Service basics: what must service deliver?",
+    # "Service basics: what does it involve?" is not worth a learner's time: no card is shipped,
+    # and the warning names the id the author can write one under.
+    assert cards_in(tmp_path / "decks" / "w.yaml") == []
+    warning = next(line for line in result.output.splitlines() if "[S010]" in line)
+    assert warning.startswith("seeds/w.txt:5:1: warning: no card worth asking was found in this note")
+    card_id = re.search(r"write one as '(con-[0-9a-f]{8})'", warning).group(1)
+    (tmp_path / "seeds" / "w.curation.yaml").write_text(yaml.safe_dump({"cards": {card_id: {
+        "note": note, "front": "Service basics: what must service deliver?",
         "back": "What customers value."}}}), encoding="utf-8")
     again = invoke("build")
     assert again.exit_code == 0 and "[S010]" not in again.output
+    assert [(c["id"], c["front"]) for c in cards_in(tmp_path / "decks" / "w.yaml")] == \
+        [(card_id, "Service basics: what must service deliver?")]
     checked = invoke("check", "decks", "--seeds", "seeds")
     assert checked.exit_code == 0 and "[S010]" not in checked.output
 

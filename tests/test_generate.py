@@ -15,6 +15,7 @@ from crmrev.generate import (
     derive_meta,
     exam_tip_card,
     find_listing,
+    is_last_resort,
     marking_point_card,
     misconception_card,
 )
@@ -91,12 +92,13 @@ def test_a_listed_set_is_asked_as_name_two():
     assert back == "Any two of: mystery shopping, customer surveys, service audits."
 
 
-def test_a_bracketed_eg_list_is_asked_as_name_two():
-    front, back = concept_card(bullet(
+def test_an_eg_list_is_not_asked_as_name_two():
+    # Any other kind of situational analysis is as right as SWOT or PESTLE: "name two" of an
+    # e.g. list has answers the notes do not give.
+    front, _back = concept_card(bullet(
         "Strategic Marketing Planning: The process of setting marketing objectives, conducting situational "
         "analysis (e.g., SWOT, PESTLE), and formulating strategies to achieve competitive advantage."))
-    assert front == "Strategic Marketing Planning: name two examples of situational analysis."
-    assert back == "SWOT and PESTLE."
+    assert "name two" not in front
 
 
 def test_a_description_without_the_heading_asks_for_the_term():
@@ -128,14 +130,15 @@ def test_confusion_asks_for_the_other_half_and_why():
     assert back == "Customer loyalty. A satisfied customer may not return."
 
 
-def test_a_belief_becomes_true_or_false_with_the_reason():
+def test_a_belief_asks_why_it_is_wrong_not_true_or_false():
+    # A misconception's answer to "true or false?" is always False: the reason is what to recall.
     front, back = misconception_card(bullet(
         "Assuming that a complaint should be defended rather than treated as free feedback."))
-    assert front == "True or false: a complaint should be defended?"
-    assert back == "False: a complaint should be treated as free feedback."
+    assert front == "Common mistake: assuming that a complaint should be defended. Why is that wrong?"
+    assert back == "A complaint should be treated as free feedback."
 
 
-def test_an_absolute_belief_asks_why_it_is_wrong_since_true_or_false_would_be_a_giveaway():
+def test_an_absolute_belief_asks_why_it_is_wrong():
     front, back = misconception_card(bullet(
         "Assuming that CRM is solely about software systems rather than a broader strategic approach to "
         "managing interactions."))
@@ -150,19 +153,42 @@ def test_a_consequence_is_asked_for():
     assert back == "Overpromising and underdelivering."
 
 
-def test_a_trailing_phrase_is_asked_as_a_question_not_a_gap():
+def test_a_trailing_phrase_is_a_last_resort_that_build_holds_back():
     front, back = misconception_card(bullet("Neglecting to align CRM strategies with overall business objectives"))
     assert front == "Common mistake: neglecting to align CRM strategies with what?"
     assert back == "Overall business objectives."
+    assert is_last_resort(front)
+
+
+@pytest.mark.parametrize("front", [
+    "Team Leadership: what does it involve?",
+    "Which key idea does this describe: planning workloads?",
+    "Exam technique: when proposing improvements, what should you do?",
+    "Common mistake: relying on ______, overlooking non-response bias. What is missing?",
+    "True or false: “Skipping ID checks.” is good practice?",
+])
+def test_vague_wordings_are_last_resorts(front):
+    assert is_last_resort(front)
+
+
+@pytest.mark.parametrize("front", [
+    "Common mistake: assuming that CRM is solely about software systems. Why is that wrong?",
+    "Quality Management: name two quality assurance methods.",
+    "Exam technique: a reportable breach must be notified to the ICO within how many hours?",
+    "Marking point: what should you use when demonstrating an ability to identify customer needs?",
+])
+def test_specific_questions_are_not_last_resorts(front):
+    assert not is_last_resort(front)
 
 
 # ---------------------------------------------------------------- optional cards
 
 
-def test_exam_tip_condition_becomes_the_question():
+def test_exam_tip_condition_becomes_the_question_but_only_as_a_last_resort():
     front, back = exam_tip_card(bullet("When proposing improvements, always justify recommendations with data."))
     assert front == "Exam technique: when proposing improvements, what should you do?"
     assert back == "Always justify recommendations with data."
+    assert is_last_resort(front)  # several tips of a note answer "what should you do?"
 
 
 def test_exam_tip_with_a_named_model_asks_for_the_model():
@@ -184,11 +210,19 @@ def test_marking_point_lead_in_is_dropped_and_the_answer_is_a_whole_phrase():
     assert back == "Professional conduct, reliability, and empathy."
 
 
-def test_marking_point_with_examples_asks_for_two():
+def test_marking_point_with_examples_makes_no_name_two_card():
+    assert marking_point_card(bullet(
+        "Define CRM and list its core functionalities (e.g., contact management, interaction tracking)")) is None
+    assert marking_point_card(bullet(
+        "Look for signposting to external organisations such as Citizens Advice, MoneyHelper or Samaritans")) is None
+
+
+def test_marking_point_with_a_whole_set_asks_for_two():
     front, back = marking_point_card(bullet(
-        "Define CRM and list its core functionalities (e.g., contact management, interaction tracking)"))
-    assert front == "Marking point: name two core functionalities."
-    assert back == "Contact management and interaction tracking."
+        "Award credit for explaining the four drivers of vulnerability – health, life events, resilience and "
+        "capability – with an example of each"))
+    assert front == "Marking point: name two of the four drivers of vulnerability."
+    assert back == "Any two of: health, life events, resilience, capability."
 
 
 def test_marking_point_count_is_asked():
@@ -283,14 +317,14 @@ def test_a_definition_in_the_explanation_is_asked_directly():
 
 @pytest.mark.parametrize(("note", "front", "back"), [
     ("Believing that a subject access request must be made in writing, when it can be made verbally or by email.",
-     "True or false: a subject access request must be made in writing?",
-     "False: it can be made verbally or by email."),
+     "Common mistake: believing that a subject access request must be made in writing. Why is that wrong?",
+     "It can be made verbally or by email."),
     ("Treating the right to erasure as absolute, when data may be kept where there is a legal obligation.",
      "Common mistake: treating the right to erasure as absolute. Why is that wrong?",
      "Data may be kept where there is a legal obligation."),
     ("Assuming that a refund should be refused rather than being offered as a remedy.",
-     "True or false: a refund should be refused?",
-     "False: a refund should be offered as a remedy."),
+     "Common mistake: assuming that a refund should be refused. Why is that wrong?",
+     "A refund should be offered as a remedy."),
     ("Assuming that consent is always needed rather than being one of six lawful bases.",
      "Common mistake: assuming that consent is always needed. Why is that wrong?",
      "Consent is one of six lawful bases."),
@@ -299,7 +333,7 @@ def test_a_definition_in_the_explanation_is_asked_directly():
      "Which Act fills the gap?",
      "The Consumer Rights Act 2015."),
 ])
-def test_beliefs_in_other_shapes_become_true_or_false(note, front, back):
+def test_beliefs_in_other_shapes_ask_why_they_are_wrong(note, front, back):
     assert misconception_card(bullet(note)) == (front, back)
 
 
