@@ -166,7 +166,8 @@ def _head_before(text: str) -> str | None:
 
 
 _COUNT_ALTERNATIVES = "|".join(sorted(_COUNT_WORDS))
-_COUNTED = re.compile(rf"(?:\bthe\s+|\b(?:protects|covers|sets out|lists|has|names|identifies)\s+)(?P<count>{_COUNT_ALTERNATIVES})\s+(?P<what>[^,;()–—]{{2,70}}?)\s*$", re.I)
+_COUNTED = re.compile(rf"(?:\bthe\s+|\b(?:protects|covers|sets out|lists|has|names|identifies)\s+)"
+                      rf"(?P<count>{_COUNT_ALTERNATIVES})\s+(?P<what>[^,;()–—]{{2,70}}?)\s*$", re.I)
 _PARTICIPLE = re.compile(r"\s(?:identified|used|set out|described|named|listed|proposed|defined)\b.*$", re.I)
 
 
@@ -406,8 +407,8 @@ def number_questions(text: str) -> list[tuple[str, str]]:
     return questions
 
 
-_LEADING_NUMBER = re.compile(r"^(?P<phrase>(?:within|after|for|up to|over|in) how many [\w ]+?(?: of [\w’'-]+)?)\s+"
-                             r"(?P<rest>(?:an?|the)\s.+)$", re.I)
+_LEADING_NUMBER = re.compile(r"^(?P<phrase>(?:within|after|for|up to|over|in) how many [\w ]+?"
+                             r"(?: of [\w’'-]+)?)\s+(?P<rest>(?:an?|the)\s.+)$", re.I)
 
 
 def _number_phrase_last(question: str) -> str:
@@ -486,7 +487,8 @@ def _purpose_card(term: str, description: str) -> tuple[str, str] | None:
                       and not re.match(r"(?:for example|e\.g\.|such as|including)\b", p, re.I)]
         what = candidates[-1] if candidates else parts[0]
         what = re.sub(r"\s*\((?:e\.g\.|for example|such as)[^()]*\)", "", what)
-        if _FINITE.search(what) or what.split()[0].lower() in _PREPOSITIONS | {"and", "or", "but"} or re.search(r",\s+(?:in which|which|where|who)\b", what):
+        if _FINITE.search(what) or what.split()[0].lower() in _PREPOSITIONS | {"and", "or", "but"} or \
+                re.search(r",\s+(?:in which|which|where|who)\b", what):
             return None  # "replies on X are visible to everyone": a fact, which has no purpose
         trailing = r",\s+(?=(?:supported|including|which|while|and how|as well as)\b)"
         why = re.split(trailing, found.group("why"))[0]
@@ -510,7 +512,8 @@ def _activities(explanation: str) -> tuple[str, ...] | None:
     """"Coordinating logistics, preparing agendas and minutes, and ensuring meetings run smoothly"
     is a set of activities: three or more comma-separated phrases that each open with a verb in
     -ing. A course-outcome verb ("Understanding …") opens a description, not an activity."""
-    text = re.sub(r"^[\w-]+\s+(?:involves|includes|means|covers|requires)\s+", "", _first_sentence(explanation))
+    text = _first_sentence(explanation)
+    text = re.sub(r"^[\w-]+\s+(?:involves|includes|means|covers|requires)\s+", "", text)
     first = text.split(" ", 1)[0].lower()
     if not first.endswith("ing") or first in _COURSE_VERBS:
         return None
@@ -561,7 +564,9 @@ def _named_source_card(term: str, description: str) -> tuple[str, str] | None:
     named = _NAMED_THING.search(clause)
     if not named or len(_NAMED_THING.findall(clause)) > 1 or _shares_a_word(named.group(1), term) or \
             len(clause.split()) < 6 or re.search(r"\b(?:GDPR|PECR|Act|Regulations)\b", clause[named.end():]) \
-            or not clause[:1].isalpha() or re.search(r"\b(?:such as|like|or|e\.g\.,?)\s*$", clause[: named.start()]):
+            or not clause[:1].isalpha():
+        return None
+    if re.search(r"\b(?:such as|like|or|e\.g\.,?)\s*$", clause[: named.start()]):
         return None  # "schemes such as ______": other names would fill the gap as well
     kind = named.group("kind")
     kind = kind if kind in ("Act",) else kind.lower()
@@ -945,8 +950,8 @@ def cloze_cards(bullet: Bullet) -> list[tuple[str, str]]:
 # graded almost all of them WEAK or BAD: a heading asked back ("…: what does it involve?"), an open
 # "what should you do?" with several right answers, or a gap at the end of a copied sentence
 # ("…without what?"). build keeps each out of the deck until the author curates it (S010).
-_LAST_RESORT = re.compile(r": what does it involve\?$|^Which key idea does this describe:|” is good practice\?$|"
-                          r"what should you do\?$|\s(?:\w+ )?what\?$|What is missing\?$")
+_LAST_RESORT = re.compile(r": what does it involve\?$|^Which key idea does this describe:|"
+                          r"” is good practice\?$|what should you do\?$|\s(?:\w+ )?what\?$|What is missing\?$")
 
 
 def is_last_resort(front: str) -> bool:
