@@ -951,7 +951,8 @@ def cloze_cards(bullet: Bullet) -> list[tuple[str, str]]:
 # "what should you do?" with several right answers, or a gap at the end of a copied sentence
 # ("…without what?"). build keeps each out of the deck until the author curates it (S010).
 _LAST_RESORT = re.compile(r": what does it involve\?$|^Which key idea does this describe:|"
-                          r"” is good practice\?$|what should you do\?$|\s(?:\w+ )?what\?$|What is missing\?$")
+                          r"” is good practice\?$|what should you do\?$|\s(?:\w+ )?what\?$|"
+                          r"What is missing\?$")
 
 
 def is_last_resort(front: str) -> bool:
