@@ -120,10 +120,12 @@ class Listing:
 
 
 _HEAD_BREAK = {"to", "with", "for", "and", "by", "in", "on", "through", "as", "using", "via", "from",
-               "between", "about", "among", "across", "within", "into", "towards", "against"}
+               "between", "about", "among", "across", "within", "into", "towards", "against", "outside",
+               "beyond", "without", "under", "after", "before", "during", "at"}
 # "security measures in CRM systems such as …": the noun after a preposition is not what is listed.
 _PREPOSITIONS = {"to", "with", "for", "by", "in", "on", "through", "as", "via", "from", "between", "about",
-                 "among", "across", "within", "into", "towards", "against"}
+                 "among", "across", "within", "into", "towards", "against", "outside", "beyond", "without",
+                 "under", "after", "before", "during", "at"}
 _COUNT_WORDS = {"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"}
 
 
@@ -321,11 +323,38 @@ def find_listing(text: str, accept: Callable[[Listing], bool] = lambda listing: 
         items = tuple(re.sub(r"\s*\([^()]*\)", "", item) for item in items)  # "LAST (Listen, …)" → "LAST"
         if items and _ASIDE.match(items[0]):
             continue  # "– especially detractors and low scores –" qualifies; it lists nothing
+        if any(re.search(r"\b(?:based on|such as|like|including)\b", item) for item in items):
+            continue  # "(affinity bias, judgements based on accent, age or appearance)": no clean set
+        if any(_QUANTITY.match(item) or item[:1].isdigit() for item in items):
+            continue  # "(30 days, six months, six years)": bare numbers, each needs what it applies to
+        span = listed if dashed else rest[: _close_of(rest)] if bracketed else rest
+        items = _as_counted(head or "", items, re.split(r"[.;](?:\s|$)", span)[0])
+        if items is None:
+            continue  # "the nine characteristics" but not nine items: the set would be taught wrong
         if head and 2 <= len(items) <= 10 and all(1 <= len(i.split()) <= 5 for i in items):
             listing = Listing(head, items, marker)
             if accept(listing):
                 return listing
     return None
+
+
+def _as_counted(head: str, items: tuple[str, ...], listed: str) -> tuple[str, ...] | None:
+    """A counted set ("the nine characteristics") must have that many items. "marriage and civil
+    partnership" is one item, so when the count disagrees, commas alone are tried as separators."""
+    counted = re.match(r"of the (\w+) ", head)
+    if not counted:
+        return items
+    expected = _COUNT_WORDS_IN_ORDER.index(counted.group(1).lower()) + 2
+    if len(items) == expected:
+        return items
+    segments = [listed[a:b].strip(" .") for a, b in _segment_bounds(listed)]
+    if segments:
+        segments[-1:] = re.split(r"\s+(?:and|or)\s+", re.sub(r"^(?:and|or)\s+", "", segments[-1]), maxsplit=1)
+    segments = [re.sub(r"^(?:and|or)\s+", "", re.sub(r"\s*\([^()]*\)", "", seg)).strip() for seg in segments]
+    return tuple(segments) if len(segments) == expected and all(segments) else None
+
+
+_COUNT_WORDS_IN_ORDER = ("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 
 
 def list_answer(items: tuple[str, ...]) -> str:
@@ -361,6 +390,8 @@ _UNIT = (r"(?:working |calendar |business )?(?:days?|weeks?|months?|years?|hours
 _QUANTITY = re.compile(rf"(?<![\d,.])\b(?P<number>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|{_NUMBER_WORDS})\s*"
                        rf"(?P<unit>{_UNIT})(?![\w-])", re.I)
 _ANY_NUMBER = re.compile(r"\d+")
+_EXAMPLE_MARKER = re.compile(r"\b(?:for example|e\.g\.|such as|for instance)(?!\w)", re.I)
+_EXAMPLES_START = re.compile(r",?\s+(?:including|for example|e\.g\.|such as|for instance)(?!\w)", re.I)
 _WORKED = re.compile(r"[=+×÷/‘’“”\"]|\s[−–-]\s\d")
 _CLAUSE_LEAD = re.compile(r"^(?:and|or|but|after which|which|where|when|so that|while|as|then|including|"
                           r"(?:state|explain|remember|note|show|mention) that)\s+", re.I)
@@ -372,7 +403,10 @@ def _clauses(text: str) -> list[tuple[int, str]]:
     for index, char in enumerate(text):
         depth += (char == "(") - (char == ")")
         in_number = char == "," and text[index - 1: index].isdigit() and text[index + 1: index + 2].isdigit()
-        if depth == 0 and not in_number and (char in ",;" or text.startswith((" – ", " — "), index)):
+        sentence_end = char == "." and text[index + 1: index + 2] == " " and \
+            not text[:index + 1].rsplit(None, 1)[-1].lower().endswith(_ABBREVIATIONS)
+        dash = text.startswith((" – ", " — "), index)
+        if depth == 0 and not in_number and (char in ",;" or sentence_end or dash):
             found.append((start, text[start:index]))
             start = index + 1
     found.append((start, text[start:]))
@@ -388,7 +422,7 @@ def number_questions(text: str) -> list[tuple[str, str]]:
         quantity = _QUANTITY.search(clause)
         if not quantity or _WORKED.search(clause) or len(_ANY_NUMBER.findall(clause)) > 1:
             continue  # a worked example or a ratio: the other figures give this one away
-        if re.search(r"\b(?:for example|e\.g\.|such as|for instance)\b", clause[: quantity.start()], re.I):
+        if _EXAMPLE_MARKER.search(clause[: quantity.start()]):
             continue  # an example's number is arbitrary, not a rule to learn
         digits = _ANY_NUMBER.findall(quantity.group(0))
         if digits and text.count(digits[0]) > 1:
@@ -460,7 +494,8 @@ def concept_card(bullet: Bullet) -> tuple[str, str] | None:
     definition = _DEFINITION.match(_trim_words(description, 25))
     if definition:  # "that a complaint is any expression of dissatisfaction …"
         subject = lower_first(definition.group("subject"))
-        return f"{term}: what {definition.group('verb')} {subject}?", sentence(definition.group("rest"))
+        meaning = _EXAMPLES_START.split(definition.group("rest"))[0]  # the meaning, not its examples
+        return f"{term}: what {definition.group('verb')} {subject}?", sentence(meaning)
     clause = _trim_words(description, 25)
     if len(clause.split()) >= 4 and not _shares_a_word(term, clause):
         return f"Which key idea does this describe: {lower_first(clause).rstrip('.')}?", sentence(term)
@@ -525,7 +560,8 @@ def _activities(explanation: str) -> tuple[str, ...] | None:
         if not segment.split(" ", 1)[0].lower().endswith("ing"):
             return None  # "recording actions, thoughts and emotions": the set cannot be told apart
         segment = re.split(r"\s(?:to|in order to|so that|so|which)\s", segment, maxsplit=1)[0]
-        items.append(lower_first(segment.strip(" .")))
+        for part in re.split(r"\s+and\s+(?=\w+ing\b)", segment):  # "recording actions and highlighting …"
+            items.append(lower_first(part.strip(" .")))
     if len(items) < 3 or any(len(item.split()) > 7 for item in items):
         return None
     return tuple(items)
@@ -570,6 +606,10 @@ def _named_source_card(term: str, description: str) -> tuple[str, str] | None:
         return None  # "schemes such as ______": other names would fill the gap as well
     kind = named.group("kind")
     kind = kind if kind in ("Act",) else kind.lower()
+    joined = list(re.finditer(r"\band\s+(?=\w+ing\b)", clause[: named.start()]))
+    if joined:  # "protecting data and speaking up through channels protected by ______": the last activity
+        clause = clause[joined[-1].end():]
+        named = _NAMED_THING.search(clause)
     # "______ (PSR)", "______ (Goal, Reality, …)": a bracket after the gap spells the answer out.
     after = re.sub(r"^\s*\([^()]*\)", "", clause[named.end():])
     blanked = f"{clause[: named.start()]}{GAP}{after}".strip()
@@ -879,6 +919,16 @@ def _credit_core(text: str) -> str:
     return text[lead.end():] if lead else text
 
 
+def _qualifier_after(text: str, listing: Listing) -> str:
+    """" of inclusive service" in "the business benefits (reputation, loyalty) of inclusive service":
+    without it, "name two business benefits" has countless answers."""
+    head = listing.head.removeprefix("of the ").split(" ", 1)[-1] if listing.head.startswith("of the ") \
+        else listing.head
+    found = re.search(re.escape(head) + r"\s*\([^()]*\)\s+(?P<what>(?:of|for|in)\s+[^,;.()]+?)"
+                      r"(?=\s+(?:and|to|by|when|with|rather|so)\b|[,;.]|$)", text)
+    return f" {found.group('what')}" if found and len(found.group("what").split()) <= 6 else ""
+
+
 def marking_point_card(bullet: Bullet) -> tuple[str, str] | None:
     """What earns the credit: the named examples, the count, or the means examiners name."""
     text = normalise_space(bullet.text).rstrip(".")
@@ -887,7 +937,8 @@ def marking_point_card(bullet: Bullet) -> tuple[str, str] | None:
     # is worth two of.
     listing = find_listing(core, lambda found: found.closed)
     if listing and len(listing.items) >= 2:
-        return f"Marking point: name two {lower_first(listing.head)}.", list_answer(listing.items)
+        return f"Marking point: name two {lower_first(listing.head)}{_qualifier_after(core, listing)}.", \
+            list_answer(listing.items)
     at_least = _AT_LEAST.search(core)
     if at_least:
         what = _until_comma(re.sub(r"\s*\(.*$", "", at_least.group("what")))

@@ -542,3 +542,102 @@ def test_a_counted_dash_list_after_a_plural_noun_phrase():
         "acquisition, onboarding and retention – and what each needs."))
     assert front == "Customer lifecycle: name two stages."
     assert back == "Any two of: awareness, acquisition, onboarding, retention."
+
+
+# ---------------------------------------------------------------- shapes found in unseen seeds
+
+
+def test_a_number_phrase_at_the_start_moves_to_the_end_of_the_question():
+    front, back = concept_card(bullet(
+        "Burden of proof: Within six months of delivery a fault is presumed to have been present at the time of "
+        "sale unless the retailer proves otherwise; after that the customer must show this."))
+    assert front == ("Burden of proof: a fault is presumed to have been present at the time of sale unless the "
+                     "retailer proves otherwise within how many months of delivery?")
+    assert back == "Six months."
+
+
+def test_a_number_question_never_spans_two_sentences_or_opens_with_a_dash():
+    drafts = card_texts(parse_seed(
+        "x\nKey Concepts & Core Principles\n- Tiered remedies: Knowing the sequence – short-term right to reject "
+        "within 30 days for a full refund, then one repair – lets staff offer the right outcome. Refunds must be "
+        "paid within 14 days of the trader agreeing to one.\n", "s.txt"))
+    fronts = [d.front for d in drafts]
+    assert fronts[0] == "Tiered remedies: short-term right to reject within how many days for a full refund?"
+    assert "Tiered remedies: refunds must be paid within how many days of the trader agreeing to one?" in fronts
+
+
+def test_a_number_inside_an_example_is_not_asked():
+    front, _back = exam_tip_card(bullet(
+        "When recommending improvements, link the KPI gap to an intervention, e.g. low CSAT → coaching → "
+        "re-measure after four weeks."))
+    assert "how many" not in front
+
+
+def test_a_set_counted_without_the_keeps_items_joined_by_and():
+    front, back = concept_card(bullet(
+        "Equality Act 2010: The Act protects nine characteristics – age, disability, gender reassignment, "
+        "marriage and civil partnership, pregnancy and maternity, race, religion or belief, sex and sexual "
+        "orientation. Marriage is not covered in services."))
+    assert front == "Equality Act 2010: name two of the nine characteristics."
+    assert back == ("Any two of: age, disability, gender reassignment, marriage and civil partnership, pregnancy "
+                    "and maternity, race, religion or belief, sex, sexual orientation.")
+
+
+def test_a_counted_set_with_the_wrong_number_of_items_is_not_asked():
+    assert find_listing("the four drivers – health, life events and resilience") is None
+
+
+@pytest.mark.parametrize("text", [
+    "Look for accurate time limits (30 days, six months, six years, 14 days) linked to the remedy",
+    "Recognising automatic assumptions (affinity bias, the halo effect, judgements based on accent or age)",
+    "Following up individual responses – especially detractors and low CSAT scores – within a timescale",
+])
+def test_numbers_qualified_items_and_asides_are_not_lists(text):
+    assert find_listing(text) is None
+
+
+def test_a_head_never_starts_with_a_preposition():
+    listing = find_listing("Touchpoints can be owned or outside the firm’s control (online reviews, word of mouth)")
+    assert listing is None or not listing.head.startswith("outside")
+
+
+def test_a_marking_point_list_keeps_what_it_is_of():
+    front, back = marking_point_card(bullet(
+        "Higher-band responses evaluate the business benefits (reputation, loyalty, wider customer base) of "
+        "inclusive service."))
+    assert front == "Marking point: name two business benefits of inclusive service."
+    assert back == "Any two of: reputation, loyalty, wider customer base."
+
+
+def test_activities_after_involves_are_the_activities():
+    front, back = concept_card(bullet(
+        "Mapping the journey: Mapping involves choosing a persona, listing stages, recording actions and "
+        "highlighting pain points."))
+    assert front == "Mapping the journey: name two of the activities it involves."
+    assert back == "Any two of: choosing a persona, listing stages, recording actions, highlighting pain points."
+
+
+def test_a_gap_hides_neither_an_acronym_nor_an_expansion_after_it():
+    drafts = card_texts(parse_seed("x\nKey Concepts & Core Principles\n- Coaching: Using the GROW model (Goal, "
+                                   "Reality, Options, Will) to guide advisers to their own solutions.\n", "s.txt"))
+    shipped = [d.front for d in drafts if not is_last_resort(d.front)]
+    assert shipped and not any("Goal, Reality" in front for front in shipped)
+    front, _back = concept_card(bullet(
+        "Ethical service: Acting with honesty, protecting personal data and speaking up through whistleblowing "
+        "channels protected by the Public Interest Disclosure Act 1998, builds trust."))
+    assert front == ("Ethical service: speaking up through whistleblowing channels protected by ______. "
+                     "Which Act?")
+
+
+def test_a_definition_answer_leaves_out_its_examples():
+    assert concept_card(bullet(
+        "Touchpoints: A touchpoint is any point of contact between a customer and the organisation, such as the "
+        "website or an invoice. More follows.")) == (
+        "Touchpoints: what is a touchpoint?", "Any point of contact between a customer and the organisation.")
+
+
+def test_a_purpose_is_never_asked_of_a_fact():
+    front, _back = concept_card(bullet(
+        "Public and private channels: Recognising that replies on platforms such as X are visible to everyone, "
+        "so the first response should acknowledge the issue publicly."))
+    assert "purpose of replies" not in front
