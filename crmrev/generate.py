@@ -393,7 +393,8 @@ _ANY_NUMBER = re.compile(r"\d+")
 _EXAMPLE_MARKER = re.compile(r"\b(?:for example|e\.g\.|such as|for instance)(?!\w)", re.I)
 _EXAMPLES_START = re.compile(r",?\s+(?:including|for example|e\.g\.|such as|for instance)(?!\w)", re.I)
 _WORKED = re.compile(r"[=+×÷/‘’“”\"]|\s[−–-]\s\d")
-_CLAUSE_LEAD = re.compile(r"^(?:and|or|but|after which|which|where|when|so that|while|as|then|including|"
+_CLAUSE_LEAD = re.compile(r"^(?:and|or|but|after which|which|where|when|so that|so|because|since|therefore|"
+                          r"while|as|then|including|"
                           r"(?:state|explain|remember|note|show|mention) that)\s+", re.I)
 
 
@@ -451,7 +452,10 @@ def _number_phrase_last(question: str) -> str:
     found = _LEADING_NUMBER.match(question)
     if not found:
         return question
-    return f"{found.group('rest')} {lower_first(found.group('phrase'))}"
+    # "… unless the retailer proves otherwise within how many months" would tie the number to the
+    # exception, so the exception goes.
+    rest = re.split(r",?\s+(?:unless|except|if|provided)\b", found.group("rest"))[0]
+    return f"{rest} {lower_first(found.group('phrase'))}"
 
 
 # ---------------------------------------------------------------- concept cards
@@ -495,6 +499,7 @@ def concept_card(bullet: Bullet) -> tuple[str, str] | None:
     if definition:  # "that a complaint is any expression of dissatisfaction …"
         subject = lower_first(definition.group("subject"))
         meaning = _EXAMPLES_START.split(definition.group("rest"))[0]  # the meaning, not its examples
+        meaning = re.split(r",\s+(?:often|usually|typically|which|informed|supported|based)\b", meaning)[0]
         return f"{term}: what {definition.group('verb')} {subject}?", sentence(meaning)
     clause = _trim_words(description, 25)
     if len(clause.split()) >= 4 and not _shares_a_word(term, clause):
@@ -522,7 +527,7 @@ def _purpose_card(term: str, description: str) -> tuple[str, str] | None:
                       and not re.match(r"(?:for example|e\.g\.|such as|including)\b", p, re.I)]
         what = candidates[-1] if candidates else parts[0]
         what = re.sub(r"\s*\((?:e\.g\.|for example|such as)[^()]*\)", "", what)
-        if _FINITE.search(what) or what.split()[0].lower() in _PREPOSITIONS | {"and", "or", "but"} or \
+        if not _is_practice(what) or _FINITE.search(what) or \
                 re.search(r",\s+(?:in which|which|where|who)\b", what):
             return None  # "replies on X are visible to everyone": a fact, which has no purpose
         trailing = r",\s+(?=(?:supported|including|which|while|and how|as well as)\b)"
@@ -534,6 +539,16 @@ def _purpose_card(term: str, description: str) -> tuple[str, str] | None:
         asked = "reason for" if found.group("marker").lower() == "because" else "purpose of"
         return f"{term}: what is the {asked} {lower_first(what)}?", sentence(why)
     return None
+
+
+def _is_practice(what: str) -> bool:
+    """"using a warm transfer" or "a consistent call flow" has a purpose; "the Equality Act 2010
+    requires adjustments" is a clause, and its verb cannot be told from a noun, so only a gerund
+    phrase or a short noun phrase is taken."""
+    first = what.split(maxsplit=1)[0].lower()
+    if first.endswith("ing") and first not in _PREPOSITIONS:
+        return True
+    return first in ("a", "an", "the") and len(what.split()) <= 6 and "," not in what
 
 
 _FINITE = re.compile(r"\b(?:is|are|was|were|has|have|offers|provides|whereas|can|will|must|may)\b", re.I)
@@ -929,6 +944,19 @@ def _qualifier_after(text: str, listing: Listing) -> str:
     return f" {found.group('what')}" if found and len(found.group("what").split()) <= 6 else ""
 
 
+_FILLER_ADJECTIVES = {"named", "specific", "relevant", "appropriate", "practical", "key", "suitable", "clear",
+                      "accurate", "positive", "different", "various", "common"}
+_GENERIC_NOUNS = {"models", "behaviours", "examples", "methods", "techniques", "ways", "factors", "benefits",
+                  "tools", "skills", "points", "features", "issues", "measures", "strategies", "approaches"}
+
+
+def _generic_head(head: str) -> bool:
+    """"specific positive behaviours" or "named models": without what they are of, any answer
+    from the subject would do."""
+    words = [w for w in head.lower().split() if w not in _FILLER_ADJECTIVES]
+    return not words or (len(words) == 1 and words[0] in _GENERIC_NOUNS)
+
+
 def marking_point_card(bullet: Bullet) -> tuple[str, str] | None:
     """What earns the credit: the named examples, the count, or the means examiners name."""
     text = normalise_space(bullet.text).rstrip(".")
@@ -936,9 +964,9 @@ def marking_point_card(bullet: Bullet) -> tuple[str, str] | None:
     # A marking point's "such as" list is what an examiner happened to think of: only a whole set
     # is worth two of.
     listing = find_listing(core, lambda found: found.closed)
-    if listing and len(listing.items) >= 2:
-        return f"Marking point: name two {lower_first(listing.head)}{_qualifier_after(core, listing)}.", \
-            list_answer(listing.items)
+    qualifier = _qualifier_after(core, listing) if listing else ""
+    if listing and len(listing.items) >= 2 and (qualifier or not _generic_head(listing.head)):
+        return f"Marking point: name two {lower_first(listing.head)}{qualifier}.", list_answer(listing.items)
     at_least = _AT_LEAST.search(core)
     if at_least:
         what = _until_comma(re.sub(r"\s*\(.*$", "", at_least.group("what")))

@@ -551,8 +551,9 @@ def test_a_number_phrase_at_the_start_moves_to_the_end_of_the_question():
     front, back = concept_card(bullet(
         "Burden of proof: Within six months of delivery a fault is presumed to have been present at the time of "
         "sale unless the retailer proves otherwise; after that the customer must show this."))
-    assert front == ("Burden of proof: a fault is presumed to have been present at the time of sale unless the "
-                     "retailer proves otherwise within how many months of delivery?")
+    # The exception goes: "unless the retailer proves otherwise within six months" would misstate the rule.
+    assert front == ("Burden of proof: a fault is presumed to have been present at the time of sale within how "
+                     "many months of delivery?")
     assert back == "Six months."
 
 
@@ -641,3 +642,35 @@ def test_a_purpose_is_never_asked_of_a_fact():
         "Public and private channels: Recognising that replies on platforms such as X are visible to everyone, "
         "so the first response should acknowledge the issue publicly."))
     assert "purpose of replies" not in front
+
+
+@pytest.mark.parametrize("note", [
+    "Adapting for diverse customers: Recognising that the Equality Act 2010 requires reasonable adjustments, "
+    "such as facing a deaf customer so they can lip-read.",
+    "Right to object: Knowing that article 21 UK GDPR gives an absolute right to object, so marketing must stop "
+    "as soon as an objection is received.",
+])
+def test_a_clause_is_never_asked_for_its_purpose(note):
+    card = concept_card(bullet(note))
+    assert card is None or "purpose of" not in card[0]
+
+
+def test_a_number_question_drops_a_leading_so():
+    from crmrev.generate import number_questions
+    assert number_questions("Calls need consent or a TPS check, so lists should be screened at least every 28 "
+                            "days") == [("Lists should be screened at least every how many days?", "28 days.")]
+
+
+@pytest.mark.parametrize("note", [
+    "Look for specific positive behaviours (smiling, open palms, nodding)",
+    "Credit answers that use named models (Mehrabian, Hall, SOLER)",
+])
+def test_a_marking_point_list_of_a_generic_kind_makes_no_card(note):
+    assert marking_point_card(bullet(note)) is None
+
+
+def test_a_definition_answer_is_one_fact():
+    _front, back = concept_card(bullet(
+        "Appraisal: An appraisal is a formal review of performance against agreed objectives, often informed "
+        "by 360-degree feedback. It ends with a plan."))
+    assert back == "A formal review of performance against agreed objectives."
