@@ -284,6 +284,8 @@ def find_named_example(text: str) -> tuple[str, str] | None:
     return None
 
 
+_CLAUSE_WORD = re.compile(r"^(?:is|are|was|were|because|which|that|so|but|has|have|can|will|must|should|"
+                          r"may|does|do)\b", re.I)
 _ASIDE = re.compile(r"^(?:especially|particularly|notably|mainly|mostly|for example|for instance|e\.g\.|"
                     r"such as|including|i\.e\.)\b", re.I)
 
@@ -306,7 +308,8 @@ def find_listing(text: str, accept: Callable[[Listing], bool] = lambda listing: 
         marker = opened.group(0).strip().lower() if opened else ""
         if bracketed and before.endswith("("):
             before = before[:-1].rstrip()
-        head = _counted_head(before) or _head_before(before)
+        # "the Seven Principles of Public Life (the Nolan Principles, 1995) –": the set is named before the aside
+        head = _counted_head(re.sub(r"\s*\([^()]*\)$", "", before)) or _head_before(before)
         dashed = text[start:].lstrip().startswith(("–", "—"))
         if dashed and not head:
             plural_np = re.search(r"\bthe\s+(?:(?P<adjective>\w+)\s+)?(?P<noun>\w+s)\b(?!.*\bthe\b)", before)
@@ -323,6 +326,8 @@ def find_listing(text: str, accept: Callable[[Listing], bool] = lambda listing: 
         items = tuple(re.sub(r"\s*\([^()]*\)", "", item) for item in items)  # "LAST (Listen, …)" → "LAST"
         if items and _ASIDE.match(items[0]):
             continue  # "– especially detractors and low scores –" qualifies; it lists nothing
+        if any(_CLAUSE_WORD.match(item) for item in items):
+            continue  # "partner agencies – is the starting point, because …": a clause, not items
         if any(re.search(r"\b(?:based on|such as|like|including)\b", item) for item in items):
             continue  # "(affinity bias, judgements based on accent, age or appearance)": no clean set
         if any(_QUANTITY.match(item) or item[:1].isdigit() for item in items):
@@ -965,7 +970,8 @@ def marking_point_card(bullet: Bullet) -> tuple[str, str] | None:
     # is worth two of.
     listing = find_listing(core, lambda found: found.closed)
     qualifier = _qualifier_after(core, listing) if listing else ""
-    if listing and len(listing.items) >= 2 and (qualifier or not _generic_head(listing.head)):
+    if listing and len(listing.items) >= 2 and (qualifier or not _generic_head(listing.head)) and \
+            not listing.head.startswith("examples of"):  # "examples of a de-escalation sequence": its steps
         return f"Marking point: name two {lower_first(listing.head)}{qualifier}.", list_answer(listing.items)
     at_least = _AT_LEAST.search(core)
     if at_least:

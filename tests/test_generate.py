@@ -674,3 +674,23 @@ def test_a_definition_answer_is_one_fact():
         "Appraisal: An appraisal is a formal review of performance against agreed objectives, often informed "
         "by 360-degree feedback. It ends with a plan."))
     assert back == "A formal review of performance against agreed objectives."
+
+
+def test_a_clause_after_a_dash_is_not_a_list():
+    assert find_listing("serving several groups – service users, donors and partner agencies – is the starting "
+                        "point, because their needs often conflict") is None or \
+        find_listing("serving several groups – service users, donors and partner agencies "
+                                           "– is the starting point, because their needs conflict").head != "partner agencies"
+
+
+def test_a_counted_set_named_before_an_aside_keeps_its_name():
+    front, _back = concept_card(bullet(
+        "Accountability: Conduct is judged against the Seven Principles of Public Life (the Nolan Principles, "
+        "1995) – selflessness, integrity, objectivity, accountability, openness, honesty and leadership."))
+    assert front == "Accountability: name two of the seven Principles of Public Life."
+
+
+def test_the_steps_of_a_sequence_are_not_examples_of_it():
+    assert marking_point_card(bullet(
+        "Look for a logical de-escalation sequence (listen, acknowledge feelings, offer options, agree next "
+        "steps) applied to the scenario.")) is None
