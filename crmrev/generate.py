@@ -308,7 +308,7 @@ def find_listing(text: str, accept: Callable[[Listing], bool] = lambda listing: 
         marker = opened.group(0).strip().lower() if opened else ""
         if bracketed and before.endswith("("):
             before = before[:-1].rstrip()
-        # "the Seven Principles of Public Life (the Nolan Principles, 1995) –": the set is named before the aside
+        # "the Seven Principles of Public Life (the Nolan Principles, 1995) –": named before the aside
         head = _counted_head(re.sub(r"\s*\([^()]*\)$", "", before)) or _head_before(before)
         dashed = text[start:].lstrip().startswith(("–", "—"))
         if dashed and not head:
