@@ -440,7 +440,9 @@ def number_questions(text: str) -> list[tuple[str, str]]:
         before = re.sub(r"^.*?\bsuch as\s+", "", before)  # "sector rules such as the FCA requirement…"
         question = _CLAUSE_LEAD.sub("", f"{before}{asked}{after}".strip(" –—"))
         question = _number_phrase_last(question)
-        if len(question.split()) < 5:
+        # "(with ServiceMark Distinction for top performers)": an aside is clutter on a question
+        question = re.sub(r"\s*\((?:[^()\s]+\s+){2,}[^()]*\)", "", question)
+        if not 5 <= len(question.split()) <= 25:
             continue
         answer = f"{quantity.group('number')}{'' if unit == '%' else ' '}{unit}"
         questions.append((f"{sentence(question).rstrip('.')}?", sentence(answer)))
@@ -468,6 +470,10 @@ def _number_phrase_last(question: str) -> str:
 
 _DEFINITION = re.compile(r"^(?P<subject>(?:an?|the)\s+[\w’'-]+(?:\s+[\w’'-]+){0,3}?)\s+"
                          r"(?P<verb>is|are|means)\s+(?P<rest>.{8,})$", re.I)
+
+
+_QUALIFIER = re.compile(r"(?:usually|often|typically|always|never|not|only|also|rarely|sometimes|generally|"
+                        r"fundamental|more|less)\b", re.I)
 
 
 def concept_card(bullet: Bullet) -> tuple[str, str] | None:
@@ -501,7 +507,10 @@ def concept_card(bullet: Bullet) -> tuple[str, str] | None:
     if made:
         return made
     definition = _DEFINITION.match(_trim_words(description, 25))
-    if definition:  # "that a complaint is any expression of dissatisfaction …"
+    # "that a complaint is any expression of dissatisfaction …"; but "a complaint is usually a symptom"
+    # qualifies rather than defines, and a subject other than the note's term is not what it teaches.
+    if definition and _shares_a_word(definition.group("subject"), term) and \
+            not _QUALIFIER.match(definition.group("rest")):
         subject = lower_first(definition.group("subject"))
         meaning = _EXAMPLES_START.split(definition.group("rest"))[0]  # the meaning, not its examples
         meaning = re.split(r",\s+(?:often|usually|typically|which|informed|supported|based)\b", meaning)[0]
@@ -711,14 +720,20 @@ _GAP_TRIGGERS = (
 
 
 def _split_reason(text: str) -> tuple[str, str]:
-    """(mistake, reason) at the first separator outside brackets: "X – why", "X; why", "X: why"."""
+    """(mistake, reason) at the first separator outside brackets: "X – why", "X; why", "X: why".
+    The earliest wins: in "X; Y is right – Z" the mistake is X alone."""
+    splits = []
     for separator in _REASON_SEPARATORS:
         start = 0
         while (at := text.find(separator, start)) >= 0:
             before, after = text[:at], text[at + len(separator):]
             if before.count("(") == before.count(")") and before.strip() and after.strip():
-                return before.strip(), _REASON_LEAD.sub("", after.strip())
+                splits.append((at, before.strip(), _REASON_LEAD.sub("", after.strip())))
+                break
             start = at + 1
+    if splits:
+        _at, mistake, reason = min(splits)
+        return mistake, reason
     return text.strip().rstrip("."), ""
 
 
@@ -1088,11 +1103,19 @@ def _without_repeats(drafts: list[Draft], asked: set[str] | None) -> list[Draft]
     for draft in drafts:
         key = " ".join(sorted(significant(draft.front + " " + draft.back))) if draft.type == CardType.CLOZE \
             else " ".join(sorted(significant(draft.back)))
-        given = any(_gives_away(draft.back, other.back) for other in kept)
+        given = any(_gives_away(draft.back, other.back) or
+                    _number_shown(draft.back, f"{other.front} {other.back}") for other in kept)
         if draft.type in _REQUIRED or (key not in answers and not given):
             kept.append(draft)
             answers.add(key)
     return kept
+
+
+def _number_shown(answer: str, text: str) -> bool:
+    """"14 days." is given away by "a 14-day cooling-off period" on another card."""
+    number = re.match(rf"(\d+|(?!one\b)(?:{_NUMBER_WORDS}))\s", answer, re.I)
+    shown = rf"(?<![\w.]){re.escape(number.group(1))}(?![\w.])" if number else None
+    return shown is not None and re.search(shown, text, re.I) is not None
 
 
 def _gives_away(answer: str, text: str) -> bool:

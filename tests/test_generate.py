@@ -694,3 +694,36 @@ def test_the_steps_of_a_sequence_are_not_examples_of_it():
     assert marking_point_card(bullet(
         "Look for a logical de-escalation sequence (listen, acknowledge feelings, offer options, agree next "
         "steps) applied to the scenario.")) is None
+
+
+def test_a_definition_is_asked_only_of_the_notes_term():
+    for note in ("Root cause analysis: A complaint is usually a symptom, so keep asking why until a process "
+                 "cause is found.",
+                 "Upselling vs cross-selling: The difference is fundamental – upselling moves the customer to a "
+                 "premium option."):
+        card = concept_card(bullet(note))
+        assert card is None or not card[0].endswith(("what is a complaint?", "what is the difference?"))
+
+
+def test_a_mistake_ends_at_its_first_separator():
+    front, back = misconception_card(bullet(
+        "Assuming upselling is inherently unethical; offering a better-suited product is good service – it "
+        "becomes mis-selling only when the product is unsuitable."))
+    assert front == "Common mistake: assuming upselling is inherently unethical. Why is that wrong?"
+    assert back.startswith("Offering a better-suited product is good service")
+
+
+def test_a_number_another_card_shows_is_not_asked_again():
+    topic = parse_seed(
+        "x\nExam Tips & Revision Strategies\n- Remember there are 14 days to cancel a distance contract.\n"
+        "Common Misconceptions & Mistakes to Avoid\n- Believing every purchase has a 14-day cooling-off period – "
+        "the right applies to distance contracts only.\n", "s.txt")
+    assert [d.type for d in card_texts(topic)] == ["misconception"]
+
+
+def test_a_number_question_drops_a_long_aside():
+    from crmrev.generate import number_questions
+    assert number_questions("ServiceMark accreditation (with a Distinction for top performers) combines survey "
+                            "results with an assessment and lasts two years") == [
+        ("ServiceMark accreditation combines survey results with an assessment and lasts how many years?",
+         "Two years.")]
