@@ -111,8 +111,9 @@ def build(
                        "card of its kind is made from that note now; its progress is kept")
     total = sum(c.cards for c in plan.changes)
     written = len(plan.writes)
-    typer.echo(f"Built {len(plan.decks)} decks ({total} cards); wrote {written} "
-               f"file{'s' if written != 1 else ''}, removed {len(plan.deletions)}.")
+    from crmrev.text import plural
+    typer.echo(f"Built {plural(len(plan.decks), 'deck')} ({plural(total, 'card')}); "
+               f"wrote {plural(written, 'file')}, removed {len(plan.deletions)}.")
     if plan.errors:
         raise typer.Exit(1)
 

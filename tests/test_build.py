@@ -190,3 +190,12 @@ def test_c_and_python_yaml_emitters_write_the_same_decks(monkeypatch):
     fast = [dump_deck(deck, deck.source) for deck in decks]
     monkeypatch.delattr(yaml, "CSafeDumper")
     assert [dump_deck(deck, deck.source) for deck in decks] == fast
+
+
+def test_the_report_counts_in_words_that_agree(invoke, tmp_path, project):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    shutil.copy(project / "seeds" / SEED_000, seeds / SEED_000)
+    result = invoke("build", seeds, "--out", tmp_path / "decks")
+    assert result.exit_code == 0, result.output
+    assert "Built 1 deck (" in result.output and "wrote 1 file," in result.output
