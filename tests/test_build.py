@@ -193,9 +193,9 @@ def test_c_and_python_yaml_emitters_write_the_same_decks(monkeypatch):
 
 
 def test_the_report_counts_in_words_that_agree(invoke, tmp_path, project):
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
+    seeds = tmp_path / "solo" / "seeds"
+    seeds.mkdir(parents=True)
     shutil.copy(project / "seeds" / SEED_000, seeds / SEED_000)
-    result = invoke("build", seeds, "--out", tmp_path / "decks")
+    result = invoke("build", seeds, "--out", tmp_path / "solo" / "decks")
     assert result.exit_code == 0, result.output
     assert "Built 1 deck (" in result.output and "wrote 1 file," in result.output
