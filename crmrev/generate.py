@@ -152,7 +152,8 @@ def _head_before(text: str) -> str | None:
             words = words[index + 1:]
             break
     if len(words) > 4 and _plural(words[-1]):
-        words = words[-2:]  # "…whose members play different roles": the noun and its modifier
+        # "…whose members play different roles": the noun and its modifier ("a mix of methods": the noun)
+        words = words[-1:] if words[-2].lower() in _HEAD_BREAK | {"of"} else words[-2:]
     while words and words[0].lower() in _HEAD_DROP:
         words.pop(0)
     if not words or len(words) > 4 or words[-1].lower() in STOPWORDS:
@@ -313,7 +314,9 @@ def find_listing(text: str, accept: Callable[[Listing], bool] = lambda listing: 
         dashed = text[start:].lstrip().startswith(("–", "—"))
         if dashed and not head:
             plural_np = re.search(r"\bthe\s+(?:(?P<adjective>\w+)\s+)?(?P<noun>\w+s)\b(?!.*\bthe\b)", before)
-            if plural_np and _plural(plural_np.group("noun")):
+            after_noun = before[plural_np.end():] if plural_np else ""
+            verb_like = re.match(r"\s+(?:because|so|as|since|when|if)\b", after_noun)  # "the difference matters"
+            if plural_np and _plural(plural_np.group("noun")) and not verb_like:
                 head = plural_np.group("noun")  # "the typical stages a customer passes through –"
         if dashed:
             if not head or head.startswith("examples of"):
@@ -468,10 +471,12 @@ def _number_phrase_last(question: str) -> str:
 # ---------------------------------------------------------------- concept cards
 
 
-_DEFINITION = re.compile(r"^(?P<subject>(?:an?|the)\s+[\w’'-]+(?:\s+[\w’'-]+){0,3}?)\s+"
+_DEFINITION = re.compile(r"^(?P<subject>(?:(?:an?|the)\s+)?[\w’'-]+(?:\s+[\w’'-]+){0,3}?)\s+"
                          r"(?P<verb>is|are|means)\s+(?P<rest>.{8,})$", re.I)
 
 
+_EXTRA_FACT = re.compile(r",\s+(?:often|usually|typically|which|informed|supported|based|built|achieved|"
+                         r"shown|made|used|measured|created|developed|through|by)\b")
 _QUALIFIER = re.compile(r"(?:usually|often|typically|always|never|not|only|also|rarely|sometimes|generally|"
                         r"fundamental|more|less)\b", re.I)
 
@@ -483,7 +488,8 @@ def concept_card(bullet: Bullet) -> tuple[str, str] | None:
     if parts is None:
         return None
     term, explanation = parts
-    listing = find_listing(explanation, lambda found: not found.arbitrary)
+    listing = find_listing(explanation, lambda found: not found.arbitrary and
+                           (found.closed or not _generic_head(found.head)))
     if listing:
         return f"{term}: name two {lower_first(listing.head)}.", list_answer(listing.items)
     purpose = _purpose_card(term, _first_sentence(_LIGHT_BLURB.sub("", normalise_space(explanation))))
@@ -513,7 +519,11 @@ def concept_card(bullet: Bullet) -> tuple[str, str] | None:
             not _QUALIFIER.match(definition.group("rest")):
         subject = lower_first(definition.group("subject"))
         meaning = _EXAMPLES_START.split(definition.group("rest"))[0]  # the meaning, not its examples
-        meaning = re.split(r",\s+(?:often|usually|typically|which|informed|supported|based)\b", meaning)[0]
+        # One fact: up to "…, often informed by …", but never "a formal" of "a formal, usually annual review".
+        for extra in _EXTRA_FACT.finditer(meaning):
+            if len(meaning[: extra.start()].split()) >= 4:
+                meaning = meaning[: extra.start()]
+                break
         return f"{term}: what {definition.group('verb')} {subject}?", sentence(meaning)
     clause = _trim_words(description, 25)
     if len(clause.split()) >= 4 and not _shares_a_word(term, clause):
@@ -967,7 +977,8 @@ def _qualifier_after(text: str, listing: Listing) -> str:
 _FILLER_ADJECTIVES = {"named", "specific", "relevant", "appropriate", "practical", "key", "suitable", "clear",
                       "accurate", "positive", "different", "various", "common"}
 _GENERIC_NOUNS = {"models", "behaviours", "examples", "methods", "techniques", "ways", "factors", "benefits",
-                  "tools", "skills", "points", "features", "issues", "measures", "strategies", "approaches"}
+                  "tools", "skills", "points", "features", "issues", "measures", "strategies", "approaches",
+                  "details", "things", "aspects", "elements", "items", "areas", "matters"}
 
 
 def _generic_head(head: str) -> bool:

@@ -727,3 +727,25 @@ def test_a_number_question_drops_a_long_aside():
                             "results with an assessment and lasts two years") == [
         ("ServiceMark accreditation combines survey results with an assessment and lasts how many years?",
          "Two years.")]
+
+
+@pytest.mark.parametrize(("note", "front", "back"), [
+    ("Rapport: Rapport is a relationship of mutual trust and understanding, built through a warm greeting.",
+     "Rapport: what is rapport?", "A relationship of mutual trust and understanding."),
+    ("Customer lifetime value (CLV): CLV is the total net value a business expects to earn from a customer.",
+     "Customer lifetime value (CLV): what is CLV?",
+     "The total net value a business expects to earn from a customer."),
+])
+def test_a_definition_of_the_term_without_an_article(note, front, back):
+    assert concept_card(bullet(note)) == (front, back)
+
+
+def test_a_generic_head_of_an_open_list_is_not_asked():
+    for note in ("Closed questions: Closed questions are best for confirming details such as account numbers, "
+                 "postcodes or delivery dates.",
+                 "Internal communication: Effective teams use a mix of methods such as daily huddles, team "
+                 "briefings and shift logs.",
+                 "Loyalty: Understanding the difference matters because spurious loyalty – buying out of habit, "
+                 "convenience or lack of choice – disappears."):
+        card = concept_card(bullet(note))
+        assert card is None or "name two" not in card[0], card
