@@ -315,7 +315,8 @@ def find_listing(text: str, accept: Callable[[Listing], bool] = lambda listing: 
         if dashed and not head:
             plural_np = re.search(r"\bthe\s+(?:(?P<adjective>\w+)\s+)?(?P<noun>\w+s)\b(?!.*\bthe\b)", before)
             after_noun = before[plural_np.end():] if plural_np else ""
-            verb_like = re.match(r"\s+(?:because|so|as|since|when|if)\b", after_noun)  # "the difference matters"
+            # "the difference matters because …": a verb, not the plural noun a list names
+            verb_like = re.match(r"\s+(?:because|so|as|since|when|if)\b", after_noun)
             if plural_np and _plural(plural_np.group("noun")) and not verb_like:
                 head = plural_np.group("noun")  # "the typical stages a customer passes through –"
         if dashed:
