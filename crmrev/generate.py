@@ -119,7 +119,11 @@ class Listing:
         return not self.closed and self.marker.startswith(("e.g", "for example"))
 
 
-_HEAD_BREAK = {"to", "with", "for", "and", "by", "in", "on", "through", "as", "using", "via", "from",
+# Verbs as well: "written channels require netiquette (…)" lists netiquette, not "require netiquette".
+_HEAD_BREAK = {"require", "requires", "need", "needs", "include", "includes", "involve", "involves", "use",
+               "uses", "cover", "covers", "show", "shows", "offer", "offers", "provide", "provides",
+               "is", "are", "has", "have", "means", "expect", "expects",
+               "to", "with", "for", "and", "by", "in", "on", "through", "as", "using", "via", "from",
                "between", "about", "among", "across", "within", "into", "towards", "against", "outside",
                "beyond", "without", "under", "after", "before", "during", "at"}
 # "security measures in CRM systems such as …": the noun after a preposition is not what is listed.
@@ -156,7 +160,7 @@ def _head_before(text: str) -> str | None:
         words = words[-1:] if words[-2].lower() in _HEAD_BREAK | {"of"} else words[-2:]
     while words and words[0].lower() in _HEAD_DROP:
         words.pop(0)
-    if not words or len(words) > 4 or words[-1].lower() in STOPWORDS:
+    if not words or len(words) > 4 or words[-1].lower() in STOPWORDS | {"ones", "others", "them", "these"}:
         return None
     if any(word[0].isupper() for word in words):
         return None  # "identified by Thomas and Kilmann (…)": a name, not the kind of thing listed
@@ -299,7 +303,7 @@ def find_listing(text: str, accept: Callable[[Listing], bool] = lambda listing: 
         candidates.append((match.start(), text[match.end():], inside))
     for match in re.finditer(r"\(([^()]{3,160})\)", text):
         if "," in match.group(1) and not _LIST_MARKER.match(match.group(1)) and \
-                not re.search(r"\b(?:1[89]|20)\d\d\b", match.group(1)):  # "(Webster and Wind, 1972)"
+                not re.search(r",\s*(?:1[89]|20)\d\d\s*$", match.group(1)):  # "(Webster and Wind, 1972)"
             candidates.append((match.start(), match.group(1) + ")", True))
     for match in re.finditer(r"\s[–—]\s", text):
         candidates.append((match.start(), text[match.end():], False))
@@ -489,8 +493,7 @@ def concept_card(bullet: Bullet) -> tuple[str, str] | None:
     if parts is None:
         return None
     term, explanation = parts
-    listing = find_listing(explanation, lambda found: not found.arbitrary and
-                           (found.closed or not _generic_head(found.head)))
+    listing = find_listing(explanation, lambda found: found.closed)
     if listing:
         return f"{term}: name two {lower_first(listing.head)}.", list_answer(listing.items)
     purpose = _purpose_card(term, _first_sentence(_LIGHT_BLURB.sub("", normalise_space(explanation))))
@@ -525,7 +528,11 @@ def concept_card(bullet: Bullet) -> tuple[str, str] | None:
             if len(meaning[: extra.start()].split()) >= 4:
                 meaning = meaning[: extra.start()]
                 break
-        return f"{term}: what {definition.group('verb')} {subject}?", sentence(meaning)
+        verb = definition.group("verb").lower()
+        question = f"what does {subject} mean?" if verb == "means" else f"what {verb} {subject}?"
+        if significant(subject) >= significant(term):  # "Rapport: what is rapport?" says it twice
+            return sentence(question).rstrip("."), sentence(meaning)
+        return f"{term}: {question}", sentence(meaning)
     clause = _trim_words(description, 25)
     if len(clause.split()) >= 4 and not _shares_a_word(term, clause):
         return f"Which key idea does this describe: {lower_first(clause).rstrip('.')}?", sentence(term)
@@ -642,8 +649,9 @@ def _named_source_card(term: str, description: str) -> tuple[str, str] | None:
             len(clause.split()) < 6 or re.search(r"\b(?:GDPR|PECR|Act|Regulations)\b", clause[named.end():]) \
             or not clause[:1].isalpha():
         return None
-    if re.search(r"\b(?:such as|like|or|e\.g\.,?)\s*$", clause[: named.start()]):
-        return None  # "schemes such as ______": other names would fill the gap as well
+    if re.search(r"\b(?:such as|like|or|e\.g\.,?)\s*$", clause[: named.start()]) or \
+            _EXAMPLE_MARKER.search(clause[: named.start()]):
+        return None  # "schemes such as ______", "e.g. under ______": other names would fill the gap
     kind = named.group("kind")
     kind = kind if kind in ("Act",) else kind.lower()
     joined = list(re.finditer(r"\band\s+(?=\w+ing\b)", clause[: named.start()]))

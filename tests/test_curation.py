@@ -13,17 +13,17 @@ SEED = """preview
 Topic Synopsis
 This subtopic explores the handling of complaints in a contact centre.
 Key Concepts & Core Principles
-- Complaint Handling: Using formal procedures such as logging, escalation, and follow-up to resolve complaints.
-- Legislation: Understanding laws such as the Consumer Rights Act 2015, Data Protection Act 2018, and Equality Act 2010.
+- Complaint Handling: Using formal procedures (logging, escalation, and follow-up) to resolve complaints.
+- Legislation: Understanding laws (the Consumer Rights Act 2015, Data Protection Act 2018, and Equality Act 2010).
 Exam Tips & Revision Strategies
 - Use a recognised complaints model (e.g., LAST) to structure each stage of your answer.
 Common Misconceptions & Mistakes to Avoid
 - Neglecting to record complaints, leading to repeated failures.
 """
-NOTE_1 = ("Complaint Handling: Using formal procedures such as logging, escalation, and follow-up to "
+NOTE_1 = ("Complaint Handling: Using formal procedures (logging, escalation, and follow-up) to "
           "resolve complaints.")
-NOTE_2 = ("Legislation: Understanding laws such as the Consumer Rights Act 2015, Data Protection Act 2018, "
-          "and Equality Act 2010.")
+NOTE_2 = ("Legislation: Understanding laws (the Consumer Rights Act 2015, Data Protection Act 2018, "
+          "and Equality Act 2010).")
 
 
 @pytest.fixture
@@ -106,7 +106,7 @@ def test_a_note_changed_since_curation_shows_both_texts(author, invoke, tmp_path
     text = invoke("check", "decks", "--seeds", "seeds").output
     expected = "seeds/s.curation.yaml:2:1: warning: the note of '" + concept["id"] + "' has changed"
     assert expected in text and "[Q008]" in text
-    assert f"Was: “{NOTE_1}”" in text and "Now: “Complaint Handling: Using formal procedures such as logging, triage" in text
+    assert f"Was: “{NOTE_1}”" in text and "Now: “Complaint Handling: Using formal procedures (logging, triage" in text
     github = invoke("check", "decks", "--seeds", "seeds", "--format", "github").output
     assert "::warning file=seeds/s.curation.yaml,line=2,col=1,title=Q008::" in github
 

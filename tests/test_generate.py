@@ -86,10 +86,19 @@ def test_deck_titles_come_from_meta_and_are_unique(plan):
 
 def test_a_listed_set_is_asked_as_name_two():
     front, back = concept_card(bullet(
-        "Quality Management: Implementing quality assurance methods such as mystery shopping, customer "
-        "surveys, and service audits to monitor and enhance service delivery."))
+        "Quality Management: Implementing quality assurance methods (mystery shopping, customer surveys, and "
+        "service audits) to monitor and enhance service delivery."))
     assert front == "Quality Management: name two quality assurance methods."
     assert back == "Any two of: mystery shopping, customer surveys, service audits."
+
+
+def test_a_such_as_list_is_not_asked_as_name_two():
+    # Blind reviews graded "name two" of a "such as" list BAD far more often than GOOD: "I see, right,
+    # of course" are no more right than "yes" or "mm".
+    card = concept_card(bullet(
+        "Quality Management: Implementing quality assurance methods such as mystery shopping, customer "
+        "surveys, and service audits to monitor and enhance service delivery."))
+    assert card is None or "name two" not in card[0]
 
 
 def test_an_eg_list_is_not_asked_as_name_two():
@@ -286,11 +295,10 @@ def test_build_warns_when_no_title_can_be_derived(tmp_path):
 
 
 def test_commas_inside_an_items_brackets_do_not_split_it():
-    front, back = concept_card(bullet(
-        "Structured resolution models: Applying frameworks such as LAST (Listen, Apologise, Solve, Thank) "
-        "or HEARD (Hear, Empathise, Apologise, Resolve, Diagnose) to keep a call calm."))
-    assert front == "Structured resolution models: name two frameworks."
-    assert back == "LAST and HEARD."
+    listing = find_listing(
+        "Applying frameworks such as LAST (Listen, Apologise, Solve, Thank) or HEARD (Hear, Empathise, "
+        "Apologise, Resolve, Diagnose) to keep a call calm.")
+    assert (listing.head, listing.items, listing.closed) == ("frameworks", ("LAST", "HEARD"), False)
 
 
 def test_a_counted_closed_set_is_asked_as_two_of_the_set():
@@ -381,7 +389,7 @@ def test_an_optional_card_whose_answer_another_card_gives_is_not_made():
                   "Exam Tips & Revision Strategies\n- Use a recognised model (e.g., LAST) to structure answers.\n",
                   "s.txt")
     drafts = card_texts(topic)
-    assert [(d.type, d.back) for d in drafts] == [("concept", "LAST and HEARD.")]
+    assert [(d.type, d.back) for d in drafts] == [("concept", "LAST (Listen, Apologise, Solve, Thank).")]
 
 
 def test_a_tip_for_no_particular_topic_makes_no_card():
@@ -430,8 +438,8 @@ def test_a_term_hidden_inside_a_word_of_the_description_is_a_leak():
 
 
 @pytest.mark.parametrize(("note", "front", "back"), [
-    ("Key account selection: Identifying customers using criteria such as current and potential revenue, "
-     "profitability, growth potential and strategic fit, often informed by the Pareto principle.",
+    ("Key account selection: Identifying customers using criteria – current and potential revenue, "
+     "profitability, growth potential and strategic fit – often informed by the Pareto principle.",
      "Key account selection: name two criteria.",
      "Any two of: current and potential revenue, profitability, growth potential, strategic fit."),
     ("Decision-making unit (DMU): Understanding that purchases are made by a buying centre whose members play "
@@ -488,8 +496,8 @@ def test_rather_than_recognising_gives_what_should_be_recognised():
      "inseparability, heterogeneity and perishability – to explain overbooking.",
      "Characteristics of services: name two of the four characteristics of hospitality services.",
      "Any two of: intangibility, inseparability, heterogeneity, perishability."),
-    ("Types of scheme: Recognising the main scheme structures used in the UK, such as points-based schemes, "
-     "coalition schemes and tiered programmes.",
+    ("Types of scheme: Recognising the main scheme structures – points-based schemes, coalition schemes and "
+     "tiered programmes – used in the UK.",
      "Types of scheme: name two scheme structures.",
      "Any two of: points-based schemes, coalition schemes, tiered programmes."),
 ])
@@ -634,7 +642,7 @@ def test_a_definition_answer_leaves_out_its_examples():
     assert concept_card(bullet(
         "Touchpoints: A touchpoint is any point of contact between a customer and the organisation, such as the "
         "website or an invoice. More follows.")) == (
-        "Touchpoints: what is a touchpoint?", "Any point of contact between a customer and the organisation.")
+        "What is a touchpoint?", "Any point of contact between a customer and the organisation.")
 
 
 def test_a_purpose_is_never_asked_of_a_fact():
@@ -731,7 +739,7 @@ def test_a_number_question_drops_a_long_aside():
 
 @pytest.mark.parametrize(("note", "front", "back"), [
     ("Rapport: Rapport is a relationship of mutual trust and understanding, built through a warm greeting.",
-     "Rapport: what is rapport?", "A relationship of mutual trust and understanding."),
+     "What is rapport?", "A relationship of mutual trust and understanding."),  # not "Rapport: … rapport?"
     ("Customer lifetime value (CLV): CLV is the total net value a business expects to earn from a customer.",
      "Customer lifetime value (CLV): what is CLV?",
      "The total net value a business expects to earn from a customer."),
@@ -749,3 +757,16 @@ def test_a_generic_head_of_an_open_list_is_not_asked():
                  "convenience or lack of choice – disappears."):
         card = concept_card(bullet(note))
         assert card is None or "name two" not in card[0], card
+
+
+def test_a_definition_asked_with_means_reads_as_english():
+    front, back = concept_card(bullet(
+        "Selling ethically: Ethical selling means recommending only what meets the customer's needs."))
+    assert front == "Selling ethically: what does ethical selling mean?"
+    assert back == "Recommending only what meets the customer's needs."
+
+
+def test_a_head_is_never_a_verb_or_a_pronoun():
+    assert find_listing("Written channels require netiquette (no block capitals, clear subject lines)").head == \
+        "examples of netiquette"
+    assert find_listing("answer positive reviews warmly and negative ones (calmly, factually)") is None
