@@ -146,7 +146,8 @@ def _head_before(text: str) -> str | None:
         text = trimmed
     elif stripped.endswith((";", ":")):
         return None
-    words = re.findall(r"[\w'’/-]+", text)[-6:]
+    # "shaped by past experience, explicit promises (…)": a head never reaches back past a comma
+    words = re.findall(r"[\w'’/-]+", text.rsplit(",", 1)[-1])[-6:]
     for index in range(len(words) - 1, -1, -1):
         word = words[index].lower()
         if word in _HEAD_BREAK or (word.endswith("ing") and index < len(words) - 1):
@@ -450,7 +451,8 @@ def number_questions(text: str) -> list[tuple[str, str]]:
         question = _number_phrase_last(question)
         # "(with ServiceMark Distinction for top performers)": an aside is clutter on a question
         question = re.sub(r"\s*\((?:[^()\s]+\s+){2,}[^()]*\)", "", question)
-        if not 5 <= len(question.split()) <= 25:
+        if not 5 <= len(question.split()) <= 25 or question.split()[0].lower() in _PREPOSITIONS | {"without"}:
+            # "without undue delay and within how many days?": no subject, so no question
             continue
         answer = f"{quantity.group('number')}{'' if unit == '%' else ' '}{unit}"
         questions.append((f"{sentence(question).rstrip('.')}?", sentence(answer)))
@@ -482,8 +484,9 @@ _DEFINITION = re.compile(r"^(?P<subject>(?:(?:an?|the)\s+)?[\w’'-]+(?:\s+[\w�
 
 _EXTRA_FACT = re.compile(r",\s+(?:often|usually|typically|which|informed|supported|based|built|achieved|"
                          r"shown|made|used|measured|created|developed|through|by)\b")
+# "is usually a symptom", "are formed at every touchpoint": these qualify or describe, they do not define
 _QUALIFIER = re.compile(r"(?:usually|often|typically|always|never|not|only|also|rarely|sometimes|generally|"
-                        r"fundamental|more|less)\b", re.I)
+                        r"fundamental|more|less|\w+ed)\b", re.I)
 
 
 def concept_card(bullet: Bullet) -> tuple[str, str] | None:
@@ -580,7 +583,7 @@ def _is_practice(what: str) -> bool:
     first = what.split(maxsplit=1)[0].lower()
     if first.endswith("ing") and first not in _PREPOSITIONS:
         return True
-    return first in ("a", "an", "the") and len(what.split()) <= 6 and "," not in what
+    return first in ("a", "an", "the") and len(what.split()) <= 4 and "," not in what
 
 
 _FINITE = re.compile(r"\b(?:is|are|was|were|has|have|offers|provides|whereas|can|will|must|may)\b", re.I)

@@ -770,3 +770,20 @@ def test_a_head_is_never_a_verb_or_a_pronoun():
     assert find_listing("Written channels require netiquette (no block capitals, clear subject lines)").head == \
         "examples of netiquette"
     assert find_listing("answer positive reviews warmly and negative ones (calmly, factually)") is None
+
+
+def test_shapes_from_the_final_unseen_set():
+    from crmrev.generate import number_questions
+    # a clause is not a practice, even a short one
+    card = concept_card(bullet("Retention periods: Knowing that the law sets no fixed periods, so each "
+                               "organisation must justify its own."))
+    assert card is None or "purpose of the law" not in card[0]
+    # "are formed at every touchpoint" describes perceptions; it does not define them
+    card = concept_card(bullet("Perceptions: Perceptions are formed at every touchpoint and moment of truth."))
+    assert card is None or not card[0].startswith("What are perceptions")
+    # a head never reaches back past a comma
+    listing = find_listing("Expectations are shaped by past experience, explicit promises (advertising, websites)")
+    assert listing is None or listing.head == "explicit promises"
+    # a question needs a subject
+    assert number_questions("Unless agreed otherwise, goods are delivered, without undue delay and within 30 "
+                            "days") == []
