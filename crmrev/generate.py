@@ -130,7 +130,7 @@ _HEAD_BREAK = {"require", "requires", "need", "needs", "include", "includes", "i
 _PREPOSITIONS = {"to", "with", "for", "by", "in", "on", "through", "as", "via", "from", "between", "about",
                  "among", "across", "within", "into", "towards", "against", "outside", "beyond", "without",
                  "under", "after", "before", "during", "at"}
-_COUNT_WORDS = {"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"}
+_COUNT_WORDS = ("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")  # in order: index + 2
 
 
 def _head_before(text: str) -> str | None:
@@ -358,7 +358,7 @@ def _as_counted(head: str, items: tuple[str, ...], listed: str) -> tuple[str, ..
     counted = re.match(r"of the (\w+) ", head)
     if not counted:
         return items
-    expected = _COUNT_WORDS_IN_ORDER.index(counted.group(1).lower()) + 2
+    expected = _COUNT_WORDS.index(counted.group(1).lower()) + 2
     if len(items) == expected:
         return items
     segments = [listed[a:b].strip(" .") for a, b in _segment_bounds(listed)]
@@ -367,8 +367,6 @@ def _as_counted(head: str, items: tuple[str, ...], listed: str) -> tuple[str, ..
     segments = [re.sub(r"^(?:and|or)\s+", "", re.sub(r"\s*\([^()]*\)", "", seg)).strip() for seg in segments]
     return tuple(segments) if len(segments) == expected and all(segments) else None
 
-
-_COUNT_WORDS_IN_ORDER = ("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 
 
 def list_answer(items: tuple[str, ...]) -> str:
