@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from enum import StrEnum
 from typing import ClassVar, NamedTuple
 
@@ -200,13 +201,13 @@ class CardState(_CardStateFields):
     @classmethod
     def from_dict(cls, data: dict) -> CardState:
         def day(value: str | None) -> dt.date | None:
-            return dt.date.fromisoformat(value) if value else None
+            return parse_day(value) if value else None
 
         return cls(
             int(data["repetitions"]),
             int(data["interval"]),
             float(data["easiness"]),
-            dt.date.fromisoformat(data["due"]),
+            parse_day(data["due"]),
             day(data.get("last_review")),
             day(data.get("first_seen")),
             int(data.get("lapses", 0)),
@@ -221,6 +222,18 @@ class ReviewKind(StrEnum):
 
 
 _KINDS = frozenset(kind.value for kind in ReviewKind)
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def parse_day(text: object) -> dt.date:
+    """The one rule for a stored date, wherever it is read: YYYY-MM-DD and a real day. (Python's
+    fromisoformat alone also takes "20260302", and a pattern alone takes "2026-02-30".)"""
+    try:
+        if text.__class__ is str and _ISO_DAY.fullmatch(text):  # type: ignore[arg-type]
+            return dt.date.fromisoformat(text)  # type: ignore[arg-type]
+    except ValueError:
+        pass
+    raise ValueError(f"{text!r} is not a YYYY-MM-DD date")
 
 
 class Review(NamedTuple):
@@ -249,7 +262,7 @@ class Review(NamedTuple):
         text = data["day"]
         day = days.get(text) if days is not None else None
         if day is None:
-            day = dt.date.fromisoformat(text)
+            day = parse_day(text)
             if days is not None:
                 days[text] = day
         return tuple.__new__(cls, (card, str(data["at"]), day, grade, kind))

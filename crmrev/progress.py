@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,7 +26,7 @@ from typing import NamedTuple
 from crmrev import scheduler
 from crmrev.errors import ProgressError, ProgressInUse
 from crmrev.fsutil import atomic_write
-from crmrev.model import CardState, Review, ReviewKind, Sm2Core
+from crmrev.model import CardState, Review, ReviewKind, Sm2Core, parse_day
 
 FORMAT = "crmrev-progress"
 VERSION = 1
@@ -108,10 +107,6 @@ COLUMNS = ("id", "repetitions", "interval", "easiness", "due", "last_review", "f
 _new = tuple.__new__
 
 
-_ISO_DATE = r"\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])"
-_ISO_DATES = re.compile(rf"{_ISO_DATE}(?:\n{_ISO_DATE})*")
-
-
 def _kinds(column: list) -> set[type]:
     return set(map(type, column))
 
@@ -138,10 +133,8 @@ def _checked_columns(cards: dict) -> dict[str, list]:
     if _kinds(dates[0]) - {str} or _kinds(dates[1]) - {str, type(None)} or \
             _kinds(dates[2]) - {str, type(None)}:
         raise ValueError("a date is not text")
-    distinct = (set(dates[0]) | set(dates[1]) | set(dates[2])) - {None}
-    if distinct and not _ISO_DATES.fullmatch("\n".join(distinct)):  # one C-speed pass
-        bad = next(text for text in distinct if not _ISO_DATES.fullmatch(text))
-        raise ValueError(f"{bad!r} is not a YYYY-MM-DD date")
+    for text in (set(dates[0]) | set(dates[1]) | set(dates[2])) - {None}:  # distinct days: few
+        parse_day(text)
     return columns
 
 
@@ -149,11 +142,7 @@ def states_from_columns(columns: dict[str, list]) -> dict[str, CardState]:
     days: dict[str | None, dt.date | None] = {None: None}
     for name in ("due", "last_review", "first_seen"):
         for text in set(columns[name]) - days.keys():
-            try:
-                days[text] = dt.date.fromisoformat(text)
-            except ValueError:  # well-formed but impossible, such as 2026-02-30
-                raise ProgressError(f"progress holds the impossible date {text!r}",
-                                    hint="restore a backup (progress.json.bak.1) or fix the date") from None
+            days[text] = parse_day(text)  # checked on load by _checked_columns
     day = days.__getitem__
     core = Sm2Core.of
     cores = [core(r, i, round(e * 100)) for r, i, e in
@@ -188,7 +177,7 @@ def _validate_v1(doc: dict) -> tuple[dict[str, list], dt.date | None, int]:
         raise ValueError("'cards' is not an object")
     columns = _checked_columns(cards)
     exam = doc.get("exam")
-    exam_date = dt.date.fromisoformat(exam) if exam is not None else None
+    exam_date = parse_day(exam) if exam is not None else None
     log = doc.get("log", {})
     offset = log.get("offset", 0) if isinstance(log, dict) else None
     if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
@@ -255,8 +244,26 @@ def encode_entry(entry: Review | dict) -> bytes:
     return json.dumps(data, allow_nan=False, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
 
 
+class ExamEvent(NamedTuple):
+    date: dt.date | None  # None: the exam date was cleared
+
+
+def parse_entry(entry: object, days: dict[str, dt.date] | None = None) -> Review | ExamEvent:
+    """The one validator for a decoded log line, of every kind: a review, or an exam event.
+    Anything else raises ValueError, so every reader skips it as a damaged line."""
+    if entry.__class__ is not dict:
+        raise ValueError("a log line is not an object")
+    assert isinstance(entry, dict)
+    if "event" not in entry:
+        return Review.from_dict(entry, days)
+    if entry["event"] == "exam" and set(entry) <= {"event", "date"}:
+        date = entry.get("date")
+        return ExamEvent(None if date is None else parse_day(date))
+    raise ValueError(f"unknown log event {entry['event']!r}")
+
+
 class LogRead(NamedTuple):
-    entries: list[dict]
+    entries: list[Review | ExamEvent]
     end: int            # offset just after the last complete line
     damaged: list[int]  # 1-based line numbers (counted from the start offset) that were skipped
 
@@ -274,25 +281,10 @@ def read_log(path: Path, start: int = 0) -> LogRead:
     entries, damaged = [], []
     for number, line in enumerate(data[:complete].split(b"\n")[:-1], start=1):
         try:
-            entry = _LINE_DECODER.decode(line.decode("utf-8"))
-            if not isinstance(entry, dict):
-                raise ValueError
-            if "event" not in entry:
-                Review.from_dict(entry)
-            entries.append(entry)
+            entries.append(parse_entry(_LINE_DECODER.decode(line.decode("utf-8"))))
         except (ValueError, KeyError, TypeError, UnicodeDecodeError):
             damaged.append(number)
     return LogRead(entries, start + complete, damaged)
-
-
-def apply_entry(states: dict[str, CardState], entry: dict) -> dt.date | str | None:
-    """Replay one log entry into states. Returns a new exam date, None to clear, or '' if no change."""
-    if entry.get("event") == "exam":
-        return dt.date.fromisoformat(entry["date"]) if entry.get("date") else None
-    if entry.get("kind", ReviewKind.FIRST) == ReviewKind.FIRST:
-        day = dt.date.fromisoformat(entry["day"])
-        states[entry["card"]] = scheduler.review(states.get(entry["card"]), entry["grade"], day)
-    return ""
 
 
 # ---------------------------------------------------------------- the store
@@ -350,11 +342,11 @@ class Progress:
                 if not line.endswith(b"\n"):
                     return
                 try:
-                    entry = decode(line.decode("utf-8"))
-                    if entry.__class__ is dict and "event" not in entry:
-                        yield Review.from_dict(entry, days)
-                except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError):
+                    entry = parse_entry(decode(line.decode("utf-8")), days)
+                except (ValueError, KeyError, TypeError, UnicodeDecodeError):
                     continue
+                if entry.__class__ is Review:
+                    yield entry  # type: ignore[misc]
 
     def introduced_on(self, day: dt.date) -> int:
         return self.due_view().first_seen.count(day.isoformat())
@@ -648,9 +640,11 @@ def _load(progress: Progress) -> None:
         migrated = True
     tail = read_log(progress.log_path, offset)
     for entry in tail.entries:
-        change = apply_entry(progress.states, entry)
-        if change != "":
-            progress.exam = change  # type: ignore[assignment]
+        if isinstance(entry, ExamEvent):
+            progress.exam = entry.date
+        elif entry.kind == ReviewKind.FIRST:  # only the first grade of a day moves the schedule
+            progress.states[entry.card] = scheduler.review(progress.states.get(entry.card), entry.grade,
+                                                           entry.day)
     if tail.damaged:
         progress.notices.append(f"{len(tail.damaged)} damaged line(s) in {progress.log_path.name} "
                                 "were skipped (they are still in the file)")

@@ -231,7 +231,8 @@ def test_snapshot_write_failure_keeps_old_file_and_answers(tmp_path, monkeypatch
         assert "z" in reader.states  # the answer is in the log
 
 
-@pytest.mark.parametrize("bad_date", ["2026-13-01", "2026-3-1", "tomorrow"])
+# One rule: an impossible day (2026-02-30) is as damaged as a malformed one (2026-13-01, 20260301).
+@pytest.mark.parametrize("bad_date", ["2026-13-01", "2026-02-30", "2026-3-1", "20260301", "tomorrow"])
 def test_malformed_dates_take_the_repair_path(tmp_path, bad_date):
     path = tmp_path / "progress.json"
     make_history(path)
@@ -246,9 +247,42 @@ def test_malformed_dates_take_the_repair_path(tmp_path, bad_date):
         assert any("damaged" in n and "YYYY-MM-DD" in n for n in store.notices)
 
 
-def test_an_impossible_but_well_formed_date_is_a_clear_error(tmp_path):
-    path = tmp_path / "progress.json"
-    make_history(path, sessions=1)
-    path.write_bytes(path.read_bytes().replace(b'"due":["2026-03-03"', b'"due":["2026-02-30"', 1))
-    with open_progress(path, writable=False) as store, pytest.raises(ProgressError, match="impossible date"):
-        _ = store.states
+# ---------------------------------------------------------------- one reader, one date rule (issue 12)
+
+
+def _reviewed_once(invoke):
+    result = invoke("review", "--new", "1", input="5\n", env={"CRMREV_TODAY": "2026-03-02"})
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("line", [
+    b'{"event":"exam","date":"2026-13-45"}',
+    b'{"event":"exam","date":"2026-02-30"}',
+    b'{"event":"exam","date":7}',
+    b'{"event":"exam","date":"20260615"}',
+    b'{"event":"holiday"}',
+])
+def test_a_damaged_exam_line_is_skipped_like_any_damaged_line(invoke, progress_path, line):
+    _reviewed_once(invoke)
+    with open(log_path_for(progress_path), "ab") as handle:
+        handle.write(line + b"\n")
+    for command in (["due"], ["stats"], ["review", "--new", "0"]):
+        result = invoke(*command, env={"CRMREV_TODAY": "2026-03-03"})
+        assert result.exit_code == 0, (command, result.output)
+        assert "1 damaged line(s)" in result.output
+    assert line in log_path_for(progress_path).read_bytes()  # kept, never deleted
+
+
+@pytest.mark.parametrize("bad", ["2026-02-30", "2026-13-01", "2026-3-2", "20260302"])
+def test_an_impossible_snapshot_date_is_repaired_from_the_log_whatever_its_shape(invoke, progress_path, bad):
+    _reviewed_once(invoke)
+    doc = json.loads(progress_path.read_text())
+    good = doc["cards"]["due"][0]
+    doc["cards"]["due"][0] = bad
+    progress_path.write_text(json.dumps(doc))
+    for command in (["due", "--json"], ["stats", "--json"], ["review", "--new", "0"]):
+        result = invoke(*command, env={"CRMREV_TODAY": "2026-03-03"})
+        assert result.exit_code == 0, (command, result.output)
+    assert ".bak.1" not in result.output or backup_path(progress_path, 1).exists()
+    with open_progress(progress_path, writable=False) as store:
+        assert [state.due.isoformat() for state in store.states.values()] == [good]
