@@ -207,7 +207,7 @@ def review(
     from crmrev import clock, ui
     from crmrev.errors import UsageError
     from crmrev.queue import build_queue, cram_queue, new_allowed, select_cards
-    from crmrev.session import Session
+    from crmrev.session import Session, pending_repeats
     from crmrev.stats import session_summary
 
     today = clock.today()
@@ -223,8 +223,8 @@ def review(
                 raise UsageError("--cram needs an exam date", hint="set one with `crmrev exam "
                                  "YYYY-MM-DD`")
             queue = build_queue(cards, store.states, today,
-                                new_limit=new_allowed(store.introduced_on(today), new),
-                                limit=limit, exam=store.exam)
+                                new_limit=new_allowed(store.introduced_on(today), new), limit=limit,
+                                exam=store.exam, repeats=pending_repeats(store.reviews_on(today)))
             crammer = None
             if cram and store.exam is not None:
                 exam_day = store.exam
@@ -253,7 +253,8 @@ def review(
             store.save()
             summary = session_summary(session.reviews, time.monotonic() - started, all_decks,
                                       store.due_view(), today, store.exam,
-                                      queue.waiting_after(session.reviewed_cards()))
+                                      queue.waiting_after(session.reviewed_cards()),
+                                      len(pending_repeats(store.reviews_on(today))))
         if sys.stdin is not None and sys.stdin.isatty():
             ui.render_summary(console, summary, finished)
         else:

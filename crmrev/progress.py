@@ -262,6 +262,17 @@ def parse_entry(entry: object, days: dict[str, dt.date] | None = None) -> Review
     raise ValueError(f"unknown log event {entry['event']!r}")
 
 
+_BACKWARD_BLOCK = 64 * 1024
+
+
+def _review_from(line: bytes) -> Review | None:
+    try:
+        entry = parse_entry(_LINE_DECODER.decode(line.decode("utf-8")))
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+        return None  # damaged, empty or an unfinished last line
+    return entry if isinstance(entry, Review) else None
+
+
 class LogRead(NamedTuple):
     entries: list[Review | ExamEvent]
     end: int            # offset just after the last complete line
@@ -347,6 +358,38 @@ class Progress:
                     continue
                 if entry.__class__ is Review:
                     yield entry  # type: ignore[misc]
+
+    def reviews_on(self, day: dt.date) -> list[Review]:
+        """The answers given on `day`, oldest first. The log is read backwards from its end, a block
+        at a time, only as far as the day goes back: a session starts in the same time whatever the
+        history's length. Damaged lines are skipped, as everywhere."""
+        if not self.log_path.exists():
+            return []
+        found: list[Review] = []
+        with open(self.log_path, "rb") as handle:
+            end = min(handle.seek(0, os.SEEK_END), self.log_end or handle.tell())
+            data, position = b"", end
+            while position > 0:
+                step = min(_BACKWARD_BLOCK, position)
+                position -= step
+                handle.seek(position)
+                data = handle.read(step) + data
+                lines = data.split(b"\n")
+                data = lines[0] if position > 0 else b""  # the first line may be cut: read it next time
+                older = False
+                for line in reversed(lines[1:] if position > 0 else lines):
+                    review = _review_from(line)
+                    if review is None:
+                        continue
+                    if review.day < day:
+                        older = True
+                        break
+                    if review.day == day:
+                        found.append(review)
+                if older:
+                    break
+        found.reverse()
+        return found
 
     def introduced_on(self, day: dt.date) -> int:
         return self.due_view().first_seen.count(day.isoformat())

@@ -61,11 +61,12 @@ class Queue(NamedTuple):
     def held(self) -> int:
         return self.held_new + self.held_due
 
-    def waiting_after(self, reviewed: Iterable[Card]) -> int:
-        """Held cards whose sibling was in fact reviewed today (before or in this session): what the
-        summary reports, so that quitting early does not claim siblings of cards never shown."""
+    def waiting_after(self, reviewed: Iterable[Card]) -> set[str]:
+        """Ids of held cards whose sibling was in fact reviewed today (before or in this session):
+        what the summary reports, so that quitting early does not claim siblings of cards never
+        shown."""
         groups = self.reviewed_groups | {card.sibling_key for card in reviewed}
-        return sum(1 for card in self.held_cards if card.sibling_key in groups)
+        return {card.id for card in self.held_cards if card.sibling_key in groups}
 
 
 class Siblings:
@@ -98,25 +99,31 @@ class Siblings:
 
 def build_queue(cards: Sequence[tuple[Card, Deck]], states: dict[str, CardState], today: dt.date,
                 *, new_limit: int, limit: int | None = None,
-                exam: dt.date | None = None) -> Queue:
-    """Due cards first, most overdue first; then new cards in deck order up to new_limit.
+                exam: dt.date | None = None, repeats: Sequence[str] = ()) -> Queue:
+    """Same-day repeats an earlier session left pending (`repeats`, see session.pending_repeats)
+    first; then due cards, most overdue first; then new cards in deck order up to new_limit.
     The new-card limit never hides a due card; --limit caps the total, due cards first.
     At most one card of a sibling group a day (see Siblings): a held due card is due again
     tomorrow; a held new card does not use up the allowance. held_new counts the new cards passed
     over before the allowance was filled."""
     due: list[tuple[dt.date, int, Item]] = []
     unseen: list[tuple[Card, Deck]] = []
+    repeating: dict[str, Item] = {}
+    pending = set(repeats)
     for order, (card, deck) in enumerate(cards):
         state = states.get(card.id)
         if state is None:
             unseen.append((card, deck))
             continue
         when = effective_due(card.id, state, exam)
-        if when <= today:
+        if card.id in pending:
+            repeating[card.id] = Item(card, deck, False)
+        elif when <= today:
             due.append((when, order, Item(card, deck, False)))
     due.sort(key=lambda entry: (entry[0], entry[1]))
     siblings = Siblings(cards, states, today)
-    queue: list[Item] = []
+    # A repeat is the card its group was taken for today, so the sibling rule keeps it.
+    queue: list[Item] = [repeating[card_id] for card_id in repeats if card_id in repeating]
     held: list[tuple[Card, bool]] = []  # (card, is_new) passed over for a sibling
     for _, _, item in due:
         if siblings.keep(item.card):

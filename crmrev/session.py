@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from crmrev.model import Card, Review, ReviewKind
@@ -17,6 +17,17 @@ from crmrev.queue import Item
 
 # A card graded below this comes back later in the same session (the SM-2 same-day rule).
 REPEAT_BELOW = 4
+
+
+def pending_repeats(reviews_today: Iterable[Review]) -> list[str]:
+    """Cards whose latest answer today (outside cramming) was below REPEAT_BELOW: they must come
+    back today, even in a later session (the SM-2 same-day rule), in the order they were failed."""
+    latest: dict[str, int] = {}
+    for review in reviews_today:
+        if review.kind != ReviewKind.CRAM:
+            latest.pop(review.card, None)  # re-inserted: ordered by the latest answer
+            latest[review.card] = review.grade
+    return [card for card, grade in latest.items() if grade < REPEAT_BELOW]
 
 
 @dataclass

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 from crmrev.exam import capped_due, recall_on
 from crmrev.model import CardState, Deck, DeckIndex, Review, ReviewKind
@@ -94,21 +94,27 @@ def _all_ids(decks: Sequence[Deck]) -> list[str]:
 
 def session_summary(reviews: Sequence[Review], seconds: float, decks: Sequence[Deck],
                     view: DueView, today: dt.date, exam: dt.date | None = None,
-                    siblings_waiting: int = 0) -> dict:
-    """siblings_waiting: cards held back today because a card of their note is shown today."""
+                    siblings_waiting: Collection[str] = (), repeats_left: int = 0) -> dict:
+    """siblings_waiting: ids of cards held back until tomorrow because a card of their note was
+    reviewed today; repeats_left: cards failed today and not yet passed (due again today).
+    still_due_today counts what an early quit leaves for later today; due_tomorrow what tomorrow
+    holds if nothing more is reviewed today."""
     graded = len(reviews)
     correct = sum(1 for review in reviews if review.grade >= PASS)
     dues = _Dues(view, exam)
     ids = _all_ids(decks)
     dates = dues.dates(ids)
+    reviewable = [card_id for card_id in ids if card_id not in siblings_waiting]
+    still_due = dues.count_due_by(reviewable, today)[0] + repeats_left
     return {
         "answers": graded,
         "cards": len({review.card for review in reviews}),
         "correct": correct / graded if graded else None,
         "seconds": round(seconds),
+        "still_due_today": still_due,
         "due_tomorrow": dues.count_due_by(ids, today + dt.timedelta(days=1))[0],
         "next_due": min(dates) if dates else None,
-        "siblings_waiting": siblings_waiting,
+        "siblings_waiting": len(siblings_waiting),
     }
 
 

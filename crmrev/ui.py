@@ -213,8 +213,13 @@ def summary_lines(summary: dict) -> list[str]:
     correct = "–" if summary["correct"] is None else f"{summary['correct']:.0%}"
     lines = [f"Reviewed {plural(summary['answers'], 'answer')} on {plural(summary['cards'], 'card')} · "
              f"{correct} correct (grade 3+) · {_duration(summary['seconds'])}"]
-    next_due = summary["next_due"] or "none scheduled"
-    lines.append(f"Due tomorrow: {summary['due_tomorrow']} · next due card: {next_due}")
+    if summary.get("still_due_today"):
+        # an early quit: "next due card: <today>" under "Due tomorrow" read as if nothing was left
+        lines.append(f"Still due today: {summary['still_due_today']} · due tomorrow if you stop now: "
+                     f"{summary['due_tomorrow']}")
+    else:
+        next_due = summary["next_due"] or "none scheduled"
+        lines.append(f"Due tomorrow: {summary['due_tomorrow']} · next due card: {next_due}")
     if summary.get("siblings_waiting"):
         lines.append(siblings_line(summary["siblings_waiting"]))
     return lines

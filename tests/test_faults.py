@@ -112,3 +112,30 @@ def test_kill_loop_never_loses_an_acknowledged_answer(tmp_path):
         acknowledged = logged
         json.loads(progress.read_text()) if progress.exists() else None
     assert len(acknowledged) > 50
+
+
+@pytest.mark.parametrize("ending", ["quit", "sigint", "sigkill"])
+def test_a_pending_same_day_repeat_survives_the_end_of_a_session(tmp_path, ending):
+    # SM-2's same-day rule: a card graded below 4 comes back today until it is graded 4 or more,
+    # even when the session that graded it ends early, however it ends.
+    progress = tmp_path / "progress.json"
+    proc = start_scripted(progress, "--limit", "3", today="2026-03-02")
+    read_until(proc.stdout, "grade (0-5, u, q)?")
+    proc.stdin.write("2\n")
+    proc.stdin.flush()
+    [failed] = acked(read_until(proc.stdout, "saved "))
+    read_until(proc.stdout, "grade (0-5, u, q)?")
+    if ending == "quit":
+        proc.stdin.write("q\n")
+        proc.stdin.flush()
+    else:
+        proc.send_signal(signal.SIGINT if ending == "sigint" else signal.SIGKILL)
+    proc.wait(timeout=20)
+    again = run_crmrev(progress, "review", "--new", "0", input="5\n", today="2026-03-02")
+    assert again.returncode == 0, again.stderr
+    assert acked(again.stdout.splitlines()) == [failed]
+    with open_progress(progress, writable=False) as store:
+        assert [(r.card, r.grade, r.kind) for r in store.iter_reviews()] == [(failed, 2, "first"),
+                                                                            (failed, 5, "repeat")]
+    tomorrow = run_crmrev(progress, "review", "--new", "0", input="5\n", today="2026-03-03")
+    assert acked(tomorrow.stdout.splitlines()) == [failed]  # due again: interval 1 after a lapse

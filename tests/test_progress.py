@@ -286,3 +286,32 @@ def test_an_impossible_snapshot_date_is_repaired_from_the_log_whatever_its_shape
     assert ".bak.1" not in result.output or backup_path(progress_path, 1).exists()
     with open_progress(progress_path, writable=False) as store:
         assert [state.due.isoformat() for state in store.states.values()] == [good]
+
+
+def test_todays_answers_are_read_from_the_end_of_a_long_log(tmp_path):
+    path = tmp_path / "progress.json"
+    with open_progress(path, writable=True) as store:
+        for n in range(3000):  # about 200 KiB: several backward blocks
+            answer(store, f"old-{n}", 5, DAY - dt.timedelta(days=30 - n // 100))  # oldest first
+        answer(store, "a", 2)
+        answer(store, "b", 5)
+        answer(store, "a", 4, kind="repeat")
+    with open(log_path_for(path), "ab") as handle:
+        handle.write(b"{garbage\n")
+    with open_progress(path, writable=False) as store:
+        today = store.reviews_on(DAY)
+        assert [(r.card, r.grade, r.kind) for r in today] == [("a", 2, "first"), ("b", 5, "first"),
+                                                              ("a", 4, "repeat")]
+        assert [r.card for r in store.reviews_on(DAY - dt.timedelta(days=1))] == \
+            [f"old-{n}" for n in range(2900, 3000)]
+        assert store.reviews_on(DAY + dt.timedelta(days=1)) == []
+
+
+def test_pending_repeats_are_the_cards_whose_latest_grade_today_failed():
+    from crmrev.session import pending_repeats
+
+    def review(card, grade, kind="first"):
+        return Review(card=card, at="2026-03-02T10:00:00", day=DAY, grade=grade, kind=kind)
+
+    assert pending_repeats([review("a", 2), review("b", 3), review("a", 4, "repeat"), review("c", 1),
+                            review("d", 1, "cram")]) == ["b", "c"]

@@ -189,3 +189,14 @@ def test_next_due_in_summary(invoke, days):
     due = dt.date(2026, 3, 2) + dt.timedelta(days=1)
     assert f"next due card: {due.isoformat()}" in result.output
     assert "Due tomorrow: 1" in result.output
+
+
+def test_an_early_quit_says_what_is_still_due_today(invoke, progress_path):
+    first = invoke("review", "--new", "3", input="5\n5\n5\n", env={"CRMREV_TODAY": "2026-03-02"})
+    assert first.exit_code == 0, first.output
+    # the next day all three are due; the learner answers one and quits
+    result = invoke("review", input="5\nq\n", env={"CRMREV_TODAY": "2026-03-03"})
+    assert result.exit_code == 0, result.output
+    assert "Still due today: 2" in result.output
+    assert "next due card: 2026-03-03" not in result.output  # not "next due: today" under "tomorrow"
+    assert "Due tomorrow: 2" not in result.output
