@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -50,20 +51,32 @@ def make_console() -> Console:
 # ---------------------------------------------------------------- interactive
 
 
+# ESC [ parameters final-byte (arrows, Home, F5…), ESC O x (F1-F4 on many terminals), or ESC alone.
+_ESCAPE_SEQUENCE = re.compile(rb"\x1b(?:\[[0-?]*[ -/]*[@-~]|O.)?")
+
+
 class Keys:
     """Single keypresses from a terminal in cbreak mode (no Enter needed; Ctrl-C still works)."""
 
     def __init__(self, fd: int) -> None:
         self.fd = fd
+        self._pending = b""
 
     def read(self) -> str:
-        data = os.read(self.fd, 1)
-        if not data or data == b"\x04":
+        """One key. Whatever one read returns is kept, so keys typed quickly are not lost, and
+        an escape sequence (an arrow or function key) is dropped whole; a lone Esc, which is all
+        one read returns, is dropped alone rather than waiting for more bytes that never come."""
+        if not self._pending:
+            self._pending = os.read(self.fd, 32)
+        data = self._pending
+        if not data or data[:1] == b"\x04":
             return "q"  # end of input or Ctrl-D: save and quit
-        if data == b"\x1b":
-            os.read(self.fd, 16)  # swallow the rest of an arrow or function key
+        if data[:1] == b"\x1b":
+            sequence = _ESCAPE_SEQUENCE.match(data)
+            self._pending = data[sequence.end() if sequence else 1:]
             return ""
-        return data.decode("latin-1")
+        self._pending = data[1:]
+        return data[:1].decode("latin-1")
 
 
 @contextmanager

@@ -106,3 +106,17 @@ def test_plain_terminals_work(tmp_path, term_env):
     child.expect("Session complete")
     assert finish(child) == 0
     assert len(entries(progress)) == 1
+
+
+@pytest.mark.parametrize("key", ["\x1b", "\x1b[A", "\x1bOP"], ids=["esc", "arrow-up", "f1"])
+def test_escape_and_arrow_keys_neither_block_nor_swallow_the_next_key(tmp_path, key):
+    progress = tmp_path / "progress.json"
+    child = spawn(progress, "--limit", "1")
+    child.expect("card 1 of 1")
+    child.expect("0 blackout")
+    child.send(key)
+    child.send(" ")  # a lone Esc used to block the read and swallow this key
+    child.expect("Answer", timeout=5)
+    child.send("5")
+    assert finish(child) == 0
+    assert [e["grade"] for e in entries(progress)] == [5]
