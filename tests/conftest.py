@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from crmrev.cli import app
-
-ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT / "seeds"
-DECKS = ROOT / "decks"
+from tests.helpers import DECKS, SEEDS
 
 
 @pytest.fixture(autouse=True)
@@ -54,13 +50,3 @@ def project(tmp_path) -> Path:
     shutil.copytree(DECKS, tmp_path / "decks")
     return tmp_path
 
-
-def bundled_cards() -> list:
-    """The bundled decks' cards, for tests whose figures follow the decks' contents."""
-    from crmrev.decks import load_decks
-
-    return [card for deck in load_decks(DECKS) for card in deck.cards]
-
-
-def crmrev_command() -> list[str]:
-    return [sys.executable, "-m", "crmrev"]

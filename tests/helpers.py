@@ -2,12 +2,46 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+DECKS = ROOT / "decks"
+
+# A four-card deck for tests whose figures are worked out by hand.
+TINY_DECK = """\
+id: tiny
+title: Tiny deck
+cards:
+- {id: a, type: concept, front: Card A?, back: Answer A.}
+- {id: b, type: concept, front: Card B?, back: Answer B.}
+- {id: c, type: concept, front: Card C?, back: Answer C.}
+- {id: d, type: concept, front: Card D?, back: Answer D.}
+"""
+
+
+def bundled_cards() -> list:
+    """The bundled decks' cards, for tests whose figures follow the decks' contents."""
+    from crmrev.decks import load_decks
+
+    return [card for deck in load_decks(DECKS) for card in deck.cards]
+
+
+def record(progress_path: Path, history) -> None:
+    """Answers (day, card, grade, kind) saved through the store, as review would save them."""
+    import datetime as dt
+
+    from crmrev.model import Review
+    from crmrev.progress import open_progress
+
+    with open_progress(progress_path, writable=True) as store:
+        for day, card, grade, kind in history:
+            store.record(Review(card=card, at=f"{day}T09:00:00", day=dt.date.fromisoformat(day),
+                                grade=grade, kind=kind))
 
 
 def env_for(progress: Path, today: str | None = None, **extra: str) -> dict[str, str]:
@@ -45,3 +79,35 @@ def run_crmrev(progress: Path, *args: str, input: str | None = None, today: str 
                timeout: float = 60, **extra: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "crmrev", *args], input=input, text=True,
                           capture_output=True, env=env_for(progress, today, **extra), timeout=timeout)
+
+
+# ---------------------------------------------------------------- a real pseudo-terminal (POSIX)
+
+
+def spawn(progress, *args, today="2026-03-02", width=100, **extra):
+    import pexpect  # POSIX only, like the tests that use it
+
+    env = {"TERM": "xterm-256color", "COLUMNS": str(width), **extra}
+    return pexpect.spawn(sys.executable, ["-m", "crmrev", "review", *args], env=env_for(progress, today, **env),
+                         encoding="utf-8", dimensions=(40, width), timeout=20)
+
+
+def reveal_and_grade(child, grade: str) -> None:
+    child.send(" ")
+    child.expect("Answer")
+    child.send(grade)
+
+
+def finish(child) -> int:
+    import pexpect
+
+    child.expect(pexpect.EOF)
+    child.close()
+    return child.exitstatus
+
+
+def entries(progress: Path) -> list[dict]:
+    from crmrev.progress import log_path_for
+
+    path = log_path_for(progress)
+    return [json.loads(l) for l in path.read_text().splitlines()] if path.exists() else []

@@ -9,8 +9,7 @@ import sys
 
 import pytest
 
-from tests.conftest import bundled_cards
-from tests.helpers import ROOT
+from tests.helpers import ROOT, bundled_cards
 
 
 @pytest.mark.slow

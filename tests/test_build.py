@@ -99,7 +99,8 @@ def test_new_bullet_gets_new_id_and_deleted_bullet_loses_its_id(invoke, project)
     gone = concepts_before - concepts_after
     new = concepts_after - concepts_before
     assert len(gone) == 1 and len(new) == 1
-    assert "Document production" in before[gone.pop()]["front"] and removed_text
+    assert removed_text.startswith("- Document production")
+    assert before[gone.pop()]["note"] == removed_text[2:]
     assert "Customer journey mapping" in after[new.pop()]["front"]
 
 

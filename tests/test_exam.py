@@ -12,8 +12,8 @@ from crmrev.exam import RUN_UP_DAYS, capped_due, effective_due, recall_on
 from crmrev.model import Card, CardState, Deck, Review
 from crmrev.progress import log_path_for, open_progress
 from crmrev.queue import cram_queue
-from tests.conftest import bundled_cards
-from tests.test_stats import DECK, record
+from tests.helpers import TINY_DECK as DECK
+from tests.helpers import bundled_cards, record
 
 EXAM = dt.date(2026, 6, 15)
 
@@ -163,5 +163,15 @@ def test_type_filter_picks_new_card_types(invoke, progress_path):
     assert {h.rsplit("(", 1)[1] for h in headers} <= {"marking-point)", "exam-tip)"}
 
 
-def test_review_records_are_plain_reviews():
-    assert Review("a", "2026-01-01T00:00:00", dt.date(2026, 1, 1), 5, "cram").kind == "cram"
+def test_a_cram_answer_is_logged_but_never_moves_the_schedule(tmp_path):
+    path = tmp_path / "progress.json"
+    day = dt.date(2026, 6, 1)
+    with open_progress(path, writable=True) as store:
+        store.record(Review("a", "2026-06-01T09:00:00", day, 5, "first"))
+        before = store.states["a"]
+        store.record(Review("a", "2026-06-01T09:05:00", day, 0, "cram"))
+        assert store.states["a"] == before
+    path.unlink()  # no snapshot: every state is replayed from the log
+    with open_progress(path, writable=False) as store:
+        assert store.states["a"] == before
+        assert [r.kind for r in store.iter_reviews()] == ["first", "cram"]

@@ -10,8 +10,7 @@ import time
 import pytest
 
 from crmrev.progress import log_path_for, open_progress
-from tests.conftest import bundled_cards
-from tests.helpers import read_until, run_crmrev, start_scripted
+from tests.helpers import bundled_cards, read_until, run_crmrev, start_scripted
 
 
 def acked(lines: list[str]) -> list[str]:

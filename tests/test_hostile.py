@@ -10,8 +10,7 @@ import pytest
 
 from crmrev.decks import load_deck
 from crmrev.errors import DeckError
-from tests.helpers import run_crmrev
-from tests.test_review_terminal import finish, reveal_and_grade, spawn
+from tests.helpers import finish, reveal_and_grade, run_crmrev, spawn
 
 CARD = "- id: c1\n  type: concept\n  front: What is churn?\n  back: Customers leaving.\n"
 

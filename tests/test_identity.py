@@ -13,7 +13,7 @@ from crmrev import generate
 from crmrev.build import plan_build
 from crmrev.model import Bullet
 from crmrev.progress import open_progress
-from tests.conftest import SEEDS
+from tests.helpers import SEEDS
 
 LEGACY = Path(__file__).resolve().parent / "fixtures" / "decks-v0.1"
 

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from crmrev.progress import log_path_for, open_progress
-from tests.conftest import bundled_cards
+from tests.helpers import bundled_cards
 
 
 def saved_lines(output: str) -> list[str]:
@@ -183,12 +183,17 @@ def test_orphaned_cards_keep_their_history(invoke, progress_path, project):
         assert card_id in progress.states
 
 
-@pytest.mark.parametrize("days", [1, 6])
-def test_next_due_in_summary(invoke, days):
-    result = invoke("review", "--new", "1", input="5\n", env={"CRMREV_TODAY": "2026-03-02"})
-    due = dt.date(2026, 3, 2) + dt.timedelta(days=1)
-    assert f"next due card: {due.isoformat()}" in result.output
-    assert "Due tomorrow: 1" in result.output
+@pytest.mark.parametrize(("sessions", "interval"), [(1, 1), (2, 6)])
+def test_next_due_in_summary(invoke, sessions, interval):
+    # SM-2: a first pass is due again in 1 day, a second in 6
+    day = dt.date(2026, 3, 2)
+    for n in range(sessions):
+        result = invoke("review", "--new", "1" if n == 0 else "0", input="5\n",
+                        env={"CRMREV_TODAY": (day + dt.timedelta(days=n)).isoformat()})
+        assert result.exit_code == 0, result.output
+    last = day + dt.timedelta(days=sessions - 1)
+    assert f"next due card: {(last + dt.timedelta(days=interval)).isoformat()}" in result.output
+    assert f"Due tomorrow: {1 if interval == 1 else 0}" in result.output
 
 
 def test_an_early_quit_says_what_is_still_due_today(invoke, progress_path):

@@ -2,37 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import sys
-
 import pexpect
 import pytest
 
-from crmrev.progress import log_path_for, open_progress
-from tests.helpers import env_for
-
-
-def spawn(progress, *args, today="2026-03-02", width=100, **extra):
-    env = {"TERM": "xterm-256color", "COLUMNS": str(width), **extra}
-    return pexpect.spawn(sys.executable, ["-m", "crmrev", "review", *args], env=env_for(progress, today, **env),
-                         encoding="utf-8", dimensions=(40, width), timeout=20)
-
-
-def reveal_and_grade(child, grade: str) -> None:
-    child.send(" ")
-    child.expect("Answer")
-    child.send(grade)
-
-
-def finish(child) -> int:
-    child.expect(pexpect.EOF)
-    child.close()
-    return child.exitstatus
-
-
-def entries(progress):
-    path = log_path_for(progress)
-    return [json.loads(l) for l in path.read_text().splitlines()] if path.exists() else []
+from crmrev.progress import open_progress
+from tests.helpers import entries, finish, reveal_and_grade, spawn
 
 
 def test_keys_reveal_grade_undo_and_quit(tmp_path):

@@ -16,7 +16,7 @@ from crmrev.model import Card, CardState, Deck
 from crmrev.progress import log_path_for
 from crmrev.queue import Queue, build_queue, cram_queue
 from crmrev.session import Session
-from tests.test_review_terminal import finish, spawn
+from tests.helpers import finish, spawn
 
 DAY = dt.date(2026, 3, 2)
 NOTE_A = "Tickets are triaged by urgency, then [bold]age[/bold] in the queue."

@@ -9,19 +9,8 @@ import sys
 
 import pytest
 
-from crmrev.model import Review
-from crmrev.progress import open_progress
-from tests.helpers import env_for
-
-DECK = """\
-id: tiny
-title: Tiny deck
-cards:
-- {id: a, type: concept, front: Card A?, back: Answer A.}
-- {id: b, type: concept, front: Card B?, back: Answer B.}
-- {id: c, type: concept, front: Card C?, back: Answer C.}
-- {id: d, type: concept, front: Card D?, back: Answer D.}
-"""
+from tests.helpers import TINY_DECK as DECK
+from tests.helpers import env_for, record
 
 # (day, card, grade, kind)
 HISTORY = [
@@ -39,12 +28,6 @@ def tiny(tmp_path, progress_path):
     record(progress_path, HISTORY)
     return decks
 
-
-def record(progress_path, history):
-    with open_progress(progress_path, writable=True) as store:
-        for day, card, grade, kind in history:
-            store.record(Review(card=card, at=f"{day}T09:00:00", day=dt.date.fromisoformat(day),
-                                grade=grade, kind=kind))
 
 
 def stats_json(invoke, decks, today):
