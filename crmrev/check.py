@@ -6,6 +6,7 @@ Reads files (decks, seeds, progress) and returns Problems; rendering lives in th
 from __future__ import annotations
 
 import difflib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -70,7 +71,7 @@ def _first_difference(current: str, expected: str) -> int:
     return 1
 
 
-def check_freshness(seeds_dir: Path, decks_dir: Path, decks: list[Deck] = ()) -> list[Problem]:
+def check_freshness(seeds_dir: Path, decks_dir: Path, decks: Sequence[Deck] = ()) -> list[Problem]:
     """Each generated deck must equal what `crmrev build` would write now."""
     from crmrev.build import plan_build
 

@@ -16,7 +16,8 @@ from crmrev import __version__
 from crmrev.errors import CrmrevError
 
 # typer ≥ 0.22 vendors click; reach its base exception through a public class either way.
-_ClickException = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
+_ClickException: type[Exception] = next(c for c in typer.BadParameter.__mro__
+                                        if c.__name__ == "ClickException")
 
 EXIT_INTERRUPTED = 130
 EXIT_INTERNAL = 70

@@ -102,6 +102,7 @@ class _Reader:
         if skip is not None and (front or back):
             raise self.fail(where, f"the entry for '{card_id}' both skips and rewrites the card",
                             hint="keep either 'skip' or 'front'/'back'")
+        assert note is not None  # required: self.text raised otherwise
         return Override(card_id, note, self.doc.mark(*where)[0], front, back, skip)
 
     def addition(self, index: int, value: object) -> Addition:
@@ -109,12 +110,13 @@ class _Reader:
         entry = self.mapping(value, where, "an added card", _ADD_KEYS)
         card_id, card_type, note, front, back = (self.text(entry, key, where, True)
                                                  for key in ("id", "type", "note", "front", "back"))
-        if not _ID.match(card_id):
+        if not _ID.match(card_id or ""):
             raise self.fail((*where, "id"),
                             f"card id '{card_id}' must be letters, digits, '-', '_', '.' or '/'")
         if card_type not in CARD_TYPES:
             raise self.fail((*where, "type"), f"unknown card type '{card_type}'",
                             hint=f"use one of {', '.join(CARD_TYPES)}")
+        assert card_id and front and back and note  # required: self.text raised otherwise
         card = Card(id=card_id, type=card_type, front=front, back=back, note=note, group=group_of(note))
         return Addition(card, self.doc.mark(*where)[0])
 

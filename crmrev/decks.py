@@ -141,7 +141,7 @@ class _Validator:
             self.add((*where, "type"), Severity.ERROR, "D013",
                      f"unknown card type '{card_type}'; use one of {', '.join(CARD_TYPES)}")
         self.content(front, back, id_where)
-        if None in (card_id, card_type, front, back) or card_type not in CARD_TYPES:
+        if card_id is None or front is None or back is None or card_type not in CARD_TYPES:
             return None
         return Card(id=card_id, type=card_type, front=front, back=back, source=values["source"],
                     note=values["note"], group=values["group"])
@@ -279,7 +279,7 @@ def _dumper():
     # PyYAML's wheels ship it. Both emit the same bytes for decks (tests/test_build.py).
     base = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
-    class Dumper(base):  # type: ignore[misc, valid-type]
+    class Dumper(base):
         pass
 
     def represent_text(dumper: yaml.SafeDumper, value: str) -> yaml.Node:

@@ -342,9 +342,10 @@ def find_listing(text: str, accept: Callable[[Listing], bool] = lambda listing: 
         if any(_QUANTITY.match(item) or item[:1].isdigit() for item in items):
             continue  # "(30 days, six months, six years)": bare numbers, each needs what it applies to
         span = listed if dashed else rest[: _close_of(rest)] if bracketed else rest
-        items = _as_counted(head or "", items, re.split(r"[.;](?:\s|$)", span)[0])
-        if items is None:
+        counted = _as_counted(head or "", items, re.split(r"[.;](?:\s|$)", span)[0])
+        if counted is None:
             continue  # "the nine characteristics" but not nine items: the set would be taught wrong
+        items = counted
         if head and 2 <= len(items) <= 10 and all(1 <= len(i.split()) <= 5 for i in items):
             listing = Listing(head, items, marker)
             if accept(listing):
@@ -659,6 +660,8 @@ def _named_source_card(term: str, description: str) -> tuple[str, str] | None:
     if joined:  # "protecting data and speaking up through channels protected by ______": the last activity
         clause = clause[joined[-1].end():]
         named = _NAMED_THING.search(clause)
+        if named is None:
+            return None
     # "______ (PSR)", "______ (Goal, Reality, …)": a bracket after the gap spells the answer out.
     after = re.sub(r"^\s*\([^()]*\)", "", clause[named.end():])
     blanked = f"{clause[: named.start()]}{GAP}{after}".strip()
@@ -837,7 +840,7 @@ def _belief_card(mistake: str, reason: str) -> tuple[str, str] | None:
     else:
         overlooked = re.search(r",?\s+and\s+(?=(?:ignoring|neglecting|overlooking|forgetting)\b)", claim)
         if overlooked:
-            claim, rest, sep = claim[: overlooked.start()], claim[overlooked.end():], True
+            claim, rest, sep = claim[: overlooked.start()], claim[overlooked.end():], " and "
         else:
             claim, sep, rest = claim.partition(", ")
         if sep and rest.lower().startswith(("ignoring", "neglecting", "overlooking", "forgetting")):
@@ -1120,7 +1123,7 @@ def _without_repeats(drafts: list[Draft], asked: set[str] | None) -> list[Draft]
     """An optional card whose answer another card (of this deck, or of an earlier deck through
     `asked`) already gives is dropped."""
     answers = asked if asked is not None else set()
-    kept = []
+    kept: list[Draft] = []
     for draft in drafts:
         key = " ".join(sorted(significant(draft.front + " " + draft.back))) if draft.type == CardType.CLOZE \
             else " ".join(sorted(significant(draft.back)))
@@ -1146,7 +1149,7 @@ def _gives_away(answer: str, text: str) -> bool:
 def _without_sibling_leaks(drafts: list[Draft]) -> list[Draft]:
     """An optional card whose answer a sibling (a card of the same note) shows is dropped: the
     sibling would teach it, and the lint (Q006) would flag it."""
-    kept = []
+    kept: list[Draft] = []
     for draft in drafts:
         siblings = [d for d in drafts if d is not draft and d.bullet == draft.bullet]
         leaked = any(_gives_away(draft.back, f"{d.front} {d.back}") for d in siblings)

@@ -14,7 +14,7 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from crmrev.model import Card, Deck, Problem, Severity
 from crmrev.text import STOPWORDS, gives_away, significant, stem, words
@@ -80,11 +80,11 @@ def _quote(text: str, limit: int = 60) -> str:
 class _Entry(NamedTuple):
     card: Card
     path: str
-    index: int       # the card's position in the file's `cards:` list (not in deck.cards)
-    doc: object      # yamlsafe.Document, or None when the caller has none
+    position: int    # the card's position in the file's `cards:` list (not in deck.cards)
+    doc: Any         # yamlsafe.Document, or None when the caller has none
 
     def where(self, key: str = "id") -> tuple[int, int]:
-        return self.doc.mark("cards", self.index, key) if self.doc is not None else (1, 1)
+        return self.doc.mark("cards", self.position, key) if self.doc is not None else (1, 1)
 
     def problem(self, key: str, code: str, message: str) -> Problem:
         line, column = self.where(key)

@@ -229,8 +229,8 @@ def parse_day(text: object) -> dt.date:
     """The one rule for a stored date, wherever it is read: YYYY-MM-DD and a real day. (Python's
     fromisoformat alone also takes "20260302", and a pattern alone takes "2026-02-30".)"""
     try:
-        if text.__class__ is str and _ISO_DAY.fullmatch(text):  # type: ignore[arg-type]
-            return dt.date.fromisoformat(text)  # type: ignore[arg-type]
+        if isinstance(text, str) and _ISO_DAY.fullmatch(text):
+            return dt.date.fromisoformat(text)
     except ValueError:
         pass
     raise ValueError(f"{text!r} is not a YYYY-MM-DD date")

@@ -155,7 +155,7 @@ def states_from_columns(columns: dict[str, list]) -> dict[str, CardState]:
 class DueView(NamedTuple):
     """The three dates counting needs, per seen card, as ISO text (which sorts like the date)."""
 
-    index: dict[str, int]
+    rows: dict[str, int]  # card id → its row in the columns
     due: list[str]
     last_review: list[str | None]
     first_seen: list[str | None]
@@ -356,8 +356,8 @@ class Progress:
                     entry = parse_entry(decode(line.decode("utf-8")), days)
                 except (ValueError, KeyError, TypeError, UnicodeDecodeError):
                     continue
-                if entry.__class__ is Review:
-                    yield entry  # type: ignore[misc]
+                if isinstance(entry, Review):
+                    yield entry
 
     def reviews_on(self, day: dt.date) -> list[Review]:
         """The answers given on `day`, oldest first. The log is read backwards from its end, a block

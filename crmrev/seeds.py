@@ -133,6 +133,7 @@ class _Parser:
         self.feed_list_line(line, number)
 
     def feed_list_line(self, line: str, number: int) -> None:
+        assert self.section is not None  # feed() only gets here inside a section
         items = self.items[self.section]
         if _BARE_BULLET.match(line):
             self.warn(number, "S003", "empty bullet ignored")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
+from typing import Any
 
 from crmrev.exam import capped_due, recall_on
 from crmrev.model import CardState, Deck, DeckIndex, Review, ReviewKind
@@ -47,12 +48,14 @@ class _Dues:
         due = self.view.due[row]
         if self.exam is None:
             return due
-        capped = capped_due(card_id, self._day(due), self._day(self.view.last_review[row]), self.exam)
+        due_day = self._day(due)
+        assert due_day is not None  # a seen card always has a due date
+        capped = capped_due(card_id, due_day, self._day(self.view.last_review[row]), self.exam)
         return capped.isoformat()
 
     def count_due_by(self, card_ids: Iterable[str], day: dt.date) -> tuple[int, int]:
         """(cards due on or before `day` and not answered on `day`, cards never seen)."""
-        index, last = self.view.index, self.view.last_review
+        index, last = self.view.rows, self.view.last_review
         day_text = day.isoformat()
         # The hot path of `crmrev due` at 100,000 cards: the lookups run as C-level maps.
         rows = list(map(index.get, card_ids))
@@ -67,7 +70,7 @@ class _Dues:
         return due, unseen
 
     def dates(self, card_ids: Iterable[str]) -> list[str]:
-        index = self.view.index
+        index = self.view.rows
         return [self.of(card_id, index[card_id]) for card_id in card_ids if card_id in index]
 
 
@@ -75,7 +78,7 @@ def due_summary(decks: Sequence[Deck | DeckIndex], view: DueView, today: dt.date
                 exam: dt.date | None = None, per_day: int = DEFAULT_NEW_PER_DAY) -> dict:
     dues = _Dues(view, exam)
     allowance = max(0, per_day - view.first_seen.count(today.isoformat()))
-    rows = []
+    rows: list[dict[str, Any]] = []
     for deck in decks:
         ids = deck.card_ids
         due, unseen = dues.count_due_by(ids, today)
