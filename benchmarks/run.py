@@ -38,7 +38,6 @@ TARGETS = {
     "due_scale_ratio": ("<=", 4),
     "save_growth_ratio": ("<=", 2),
     "build_scaling": ("<=", 11),
-    "sm2_speedup": (">=", 5),
     "peak_rss_mb_100k": ("<=", 200),
 }
 
@@ -339,8 +338,6 @@ def table(figures: dict) -> str:
                               f"{scale['small_reviews_logged']:,} {figures['save_small_ms']:.2f} ms"),
         ("build_scaling", f"build {scale['seeds_big']:,} seeds {figures['build_big_s']:.2f} s ÷ "
                           f"{scale['seeds_small']:,} seeds {figures['build_small_s']:.2f} s"),
-        ("sm2_speedup", f"crmrev {figures['sm2_crmrev_per_s']:,.0f}/s ÷ supermemo2 "
-                        f"{figures['sm2_supermemo2_per_s']:,.0f}/s"),
         ("peak_rss_mb_100k", f"peak RSS of crmrev due at {scale['big_cards']:,} cards"),
     ]
     lines = [f"{'figure':<18} {'value':>8}  {'target':<7} {'':4}  measured", "-" * 100]
@@ -351,6 +348,10 @@ def table(figures: dict) -> str:
         lines.append(f"{key:<18} {value:>8.2f}  {op} {limit:<4} {'ok' if ok else 'MISS':4}  {detail}")
     lines.append(f"{'check':<18} {figures['check_s']:>8.2f}  {'':7} {'':4}  crmrev check of "
                  f"{figures['check_decks']:,} decks (seconds)")
+    # No target: a learner makes one review per keypress, so SM-2 speed is information only.
+    lines.append(f"{'sm2_speedup':<18} {figures['sm2_speedup']:>8.2f}  {'':7} {'':4}  crmrev "
+                 f"{figures['sm2_crmrev_per_s']:,.0f}/s ÷ supermemo2 "
+                 f"{figures['sm2_supermemo2_per_s']:,.0f}/s")
     return "\n".join(lines)
 
 

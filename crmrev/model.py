@@ -8,8 +8,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import ClassVar, NamedTuple
+from typing import NamedTuple
 
 
 class CardType(StrEnum):
@@ -113,106 +114,44 @@ class DeckIndex(NamedTuple):
     card_ids: tuple[str, ...]
 
 
-class Sm2Core:
-    """The SM-2 part of a card's state: (repetitions, interval, easiness), interned so that equal
-    cores are the same object. `next` lets the scheduler remember each core's successor per grade,
-    which makes a review a list lookup instead of arithmetic (see scheduler.review)."""
+@dataclass(frozen=True, slots=True)
+class CardState:
+    """The SM-2 state of one card, and the bookkeeping stats and queues need. Easiness is kept to
+    two decimals: the scheduler computes it in whole hundredths (see scheduler.py)."""
 
-    __slots__ = ("days", "easiness", "ef_centi", "interval", "next", "repetitions")
-    _interned: ClassVar[dict[tuple[int, int, int], Sm2Core]] = {}
-
-    def __init__(self, repetitions: int, interval: int, ef_centi: int) -> None:
-        self.repetitions = repetitions
-        self.interval = interval
-        self.ef_centi = ef_centi
-        self.easiness = ef_centi / 100
-        self.days = dt.timedelta(days=interval)
-        self.next: list[tuple[Sm2Core, bool] | None] = [None] * 6
-
-    @classmethod
-    def of(cls, repetitions: int, interval: int, ef_centi: int) -> Sm2Core:
-        key = (repetitions, interval, ef_centi)
-        core = cls._interned.get(key)
-        if core is None:
-            core = cls._interned[key] = cls(repetitions, interval, ef_centi)
-        return core
-
-    def __repr__(self) -> str:
-        return f"Sm2Core({self.repetitions}, {self.interval}, {self.easiness})"
-
-
-class _CardStateFields(NamedTuple):
-    core: Sm2Core
+    repetitions: int
+    interval: int
+    easiness: float
     due: dt.date
-    last_review: dt.date | None
-    first_seen: dt.date | None
-    lapses: int
-    reviews: int
-
-
-class CardState(_CardStateFields):
-    """SM-2 state of one card plus the bookkeeping stats and queues need.
-
-    Built as CardState(repetitions, interval, easiness, due, last_review, first_seen, lapses,
-    reviews) and read by those names. Inside, the SM-2 fields are one interned Sm2Core: the
-    scheduler makes a state per answer and the store one per card on load, and a six-item tuple
-    with a shared core is the cheapest thing Python can build (see benchmarks/)."""
-
-    __slots__ = ()
-
-    def __new__(cls, repetitions: int, interval: int, easiness: float, due: dt.date,
-                last_review: dt.date | None = None, first_seen: dt.date | None = None,
-                lapses: int = 0, reviews: int = 0) -> CardState:
-        core = Sm2Core.of(int(repetitions), int(interval), round(float(easiness) * 100))
-        return tuple.__new__(cls, (core, due, last_review, first_seen, lapses, reviews))
-
-    def __getnewargs__(self) -> tuple:
-        return (self.repetitions, self.interval, self.easiness, *self[1:])
-
-    @property
-    def repetitions(self) -> int:
-        return self[0].repetitions
-
-    @property
-    def interval(self) -> int:
-        return self[0].interval
-
-    @property
-    def easiness(self) -> float:
-        return self[0].easiness
-
-    def __repr__(self) -> str:
-        return (f"CardState(repetitions={self.repetitions}, interval={self.interval}, "
-                f"easiness={self.easiness}, due={self.due!r}, last_review={self.last_review!r}, "
-                f"first_seen={self.first_seen!r}, lapses={self.lapses}, reviews={self.reviews})")
+    last_review: dt.date | None = None
+    first_seen: dt.date | None = None
+    lapses: int = 0
+    reviews: int = 0
 
     def to_dict(self) -> dict:
-        return {
-            "repetitions": self.repetitions,
-            "interval": self.interval,
-            "easiness": self.easiness,
-            "due": self.due.isoformat(),
-            "last_review": self.last_review.isoformat() if self.last_review else None,
-            "first_seen": self.first_seen.isoformat() if self.first_seen else None,
-            "lapses": self.lapses,
-            "reviews": self.reviews,
-        }
+        return {"repetitions": self.repetitions, "interval": self.interval, "easiness": self.easiness,
+                "due": self.due.isoformat(), "last_review": _iso(self.last_review),
+                "first_seen": _iso(self.first_seen), "lapses": self.lapses, "reviews": self.reviews}
 
     @classmethod
     def from_dict(cls, data: dict) -> CardState:
-        def day(value: str | None) -> dt.date | None:
-            return parse_day(value) if value else None
+        """The inverse of to_dict, validating as it goes (ValueError, KeyError or TypeError)."""
+        def day(value: object) -> dt.date | None:
+            return None if value is None else parse_day(value)
 
-        return cls(
-            int(data["repetitions"]),
-            int(data["interval"]),
-            float(data["easiness"]),
-            parse_day(data["due"]),
-            day(data.get("last_review")),
-            day(data.get("first_seen")),
-            int(data.get("lapses", 0)),
-            int(data.get("reviews", 0)),
-        )
+        due = parse_day(data["due"])
+        counts = [data[key] for key in ("repetitions", "interval", "lapses", "reviews")]
+        if any(value.__class__ is not int or value < 0 for value in counts):
+            raise ValueError("a count or interval is not a whole number ≥ 0")
+        easiness = data["easiness"]
+        if easiness.__class__ not in (int, float) or not 1.3 <= easiness <= 100:
+            raise ValueError(f"easiness {easiness!r} is impossible")
+        return cls(data["repetitions"], data["interval"], float(easiness), due, day(data["last_review"]),
+                   day(data["first_seen"]), data["lapses"], data["reviews"])
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day is not None else None
 
 
 class ReviewKind(StrEnum):

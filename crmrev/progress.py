@@ -26,7 +26,7 @@ from typing import NamedTuple
 from crmrev import scheduler
 from crmrev.errors import ProgressError, ProgressInUse
 from crmrev.fsutil import atomic_write
-from crmrev.model import CardState, Review, ReviewKind, Sm2Core, parse_day
+from crmrev.model import CardState, Review, ReviewKind, parse_day
 
 FORMAT = "crmrev-progress"
 VERSION = 1
@@ -104,7 +104,6 @@ def decode_snapshot(data: bytes) -> dict:
 # A hundred thousand cards parse in a tenth of the time a dict per card takes (benchmarks/).
 COLUMNS = ("id", "repetitions", "interval", "easiness", "due", "last_review", "first_seen", "lapses",
            "reviews")
-_new = tuple.__new__
 
 
 def _kinds(column: list) -> set[type]:
@@ -139,17 +138,17 @@ def _checked_columns(cards: dict) -> dict[str, list]:
 
 
 def states_from_columns(columns: dict[str, list]) -> dict[str, CardState]:
+    # Each distinct day is parsed once: a hundred thousand cards share a few hundred days.
+    due_days = {text: parse_day(text) for text in set(columns["due"])}
     days: dict[str | None, dt.date | None] = {None: None}
-    for name in ("due", "last_review", "first_seen"):
-        for text in set(columns[name]) - days.keys():
-            days[text] = parse_day(text)  # checked on load by _checked_columns
-    day = days.__getitem__
-    core = Sm2Core.of
-    cores = [core(r, i, round(e * 100)) for r, i, e in
-             zip(columns["repetitions"], columns["interval"], columns["easiness"], strict=True)]
-    rows = zip(cores, map(day, columns["due"]), map(day, columns["last_review"]),
-               map(day, columns["first_seen"]), columns["lapses"], columns["reviews"], strict=True)
-    return dict(zip(columns["id"], [_new(CardState, row) for row in rows], strict=True))
+    for name in ("last_review", "first_seen"):
+        days.update((text, parse_day(text)) for text in set(columns[name]) - days.keys())
+    rows = zip(columns["id"], columns["repetitions"], columns["interval"], columns["easiness"],
+               columns["due"], columns["last_review"], columns["first_seen"], columns["lapses"],
+               columns["reviews"], strict=True)
+    return {card_id: CardState(repetitions, interval, float(easiness), due_days[due], days[last],
+                               days[first], lapses, reviews)
+            for card_id, repetitions, interval, easiness, due, last, first, lapses, reviews in rows}
 
 
 class DueView(NamedTuple):
@@ -187,21 +186,20 @@ def _validate_v1(doc: dict) -> tuple[dict[str, list], dt.date | None, int]:
 
 def encode_columns(states: dict[str, CardState]) -> dict[str, list]:
     rows = list(states.values())
-    cores = [row[0] for row in rows]
 
     def iso(day: dt.date | None) -> str | None:
         return day.isoformat() if day is not None else None
 
     return {
         "id": list(states),
-        "repetitions": [core.repetitions for core in cores],
-        "interval": [core.interval for core in cores],
-        "easiness": [core.easiness for core in cores],
-        "due": [row[1].isoformat() for row in rows],
-        "last_review": [iso(row[2]) for row in rows],
-        "first_seen": [iso(row[3]) for row in rows],
-        "lapses": [row[4] for row in rows],
-        "reviews": [row[5] for row in rows],
+        "repetitions": [row.repetitions for row in rows],
+        "interval": [row.interval for row in rows],
+        "easiness": [row.easiness for row in rows],
+        "due": [row.due.isoformat() for row in rows],
+        "last_review": [iso(row.last_review) for row in rows],
+        "first_seen": [iso(row.first_seen) for row in rows],
+        "lapses": [row.lapses for row in rows],
+        "reviews": [row.reviews for row in rows],
     }
 
 

@@ -107,3 +107,16 @@ def test_far_future_due_dates_never_overflow():
     for _ in range(40):
         state = review(state, 5, dt.date(9000, 1, 1))
     assert state.interval == 36_500
+
+
+def test_a_state_is_a_plain_value():
+    import dataclasses
+
+    state = review(None, 5, START)
+    moved = dataclasses.replace(state, interval=5)
+    assert (moved.interval, moved.repetitions, moved.easiness) == (5, state.repetitions, state.easiness)
+    assert moved == CardState(state.repetitions, 5, state.easiness, state.due, state.last_review,
+                              state.first_seen, state.lapses, state.reviews)
+    assert dataclasses.asdict(state)["easiness"] == 2.6
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        state.interval = 3  # type: ignore[misc]
