@@ -14,6 +14,8 @@ INITIAL_EASINESS_CENTI = 250
 MIN_EASINESS_CENTI = 130
 # Below this grade a recall failed: repetitions start again and the interval drops to one day.
 PASSING_GRADE = 3
+# SM-2's same-day rule: a card graded below this comes back later the same day until it reaches it.
+REPEAT_BELOW = 4
 # Published SM-2 has no ceiling, but ⌈I × EF⌉ grows geometrically and passes the last date Python
 # can represent after a few dozen perfect grades; 100 years is Anki's ceiling too.
 MAX_INTERVAL = 36_500

@@ -14,9 +14,7 @@ from dataclasses import dataclass, field
 from crmrev.model import Card, Review, ReviewKind
 from crmrev.progress import Progress
 from crmrev.queue import Item
-
-# A card graded below this comes back later in the same session (the SM-2 same-day rule).
-REPEAT_BELOW = 4
+from crmrev.scheduler import REPEAT_BELOW
 
 
 def pending_repeats(reviews_today: Iterable[Review]) -> list[str]:

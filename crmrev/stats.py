@@ -15,9 +15,9 @@ from crmrev.exam import capped_due, recall_on
 from crmrev.model import CardState, Deck, DeckIndex, Review, ReviewKind
 from crmrev.progress import DueView
 from crmrev.queue import DEFAULT_NEW_PER_DAY
+from crmrev.scheduler import PASSING_GRADE
 
 MATURE_DAYS = 21
-PASS = 3
 RETENTION_DAYS = 30
 FORECAST_DAYS = 14
 HEATMAP_WEEKS = 12
@@ -103,7 +103,7 @@ def session_summary(reviews: Sequence[Review], seconds: float, decks: Sequence[D
     still_due_today counts what an early quit leaves for later today; due_tomorrow what tomorrow
     holds if nothing more is reviewed today."""
     graded = len(reviews)
-    correct = sum(1 for review in reviews if review.grade >= PASS)
+    correct = sum(1 for review in reviews if review.grade >= PASSING_GRADE)
     dues = _Dues(view, exam)
     ids = _all_ids(decks)
     dates = dues.dates(ids)
@@ -140,7 +140,7 @@ class History:
             if review.kind == ReviewKind.FIRST:
                 if review.card in seen and start <= review.day <= today:
                     recalls += 1
-                    passed += review.grade >= PASS
+                    passed += review.grade >= PASSING_GRADE
                 seen.add(review.card)
         self.retention = passed / recalls if recalls else None
 

@@ -21,7 +21,9 @@ from rich.table import Table
 from rich.text import Text
 
 from crmrev.model import GRADE_LABELS, Card
+from crmrev.scheduler import PASSING_GRADE
 from crmrev.session import Session
+from crmrev.stats import FORECAST_DAYS, MATURE_DAYS, RETENTION_DAYS
 from crmrev.text import neutralise, normalise_space, plural
 
 KEY_HELP = "space/enter reveal · u undo · q save and quit"
@@ -225,7 +227,7 @@ def _duration(seconds: int) -> str:
 def summary_lines(summary: dict) -> list[str]:
     correct = "–" if summary["correct"] is None else f"{summary['correct']:.0%}"
     lines = [f"Reviewed {plural(summary['answers'], 'answer')} on {plural(summary['cards'], 'card')} · "
-             f"{correct} correct (grade 3+) · {_duration(summary['seconds'])}"]
+             f"{correct} correct (grade {PASSING_GRADE}+) · {_duration(summary['seconds'])}"]
     if summary.get("still_due_today"):
         # an early quit: "next due card: <today>" under "Due tomorrow" read as if nothing was left
         lines.append(f"Still due today: {summary['still_due_today']} · due tomorrow if you stop now: "
@@ -296,8 +298,8 @@ def _overview(data: dict) -> Table:
                   Text("Due today", style="bold"), str(data["due_today"]))
     table.add_row(Text("Seen", style="bold"), str(data["cards_seen"]),
                   Text("Reviews", style="bold"), str(data["reviews_total"]))
-    table.add_row(Text("Mature (21d+)", style="bold"), str(data["cards_mature"]),
-                  Text("Retention (30d)", style="bold"), _percent(data["retention"]))
+    table.add_row(Text(f"Mature ({MATURE_DAYS}d+)", style="bold"), str(data["cards_mature"]),
+                  Text(f"Retention ({RETENTION_DAYS}d)", style="bold"), _percent(data["retention"]))
     table.add_row(Text("Streak", style="bold"), f"{data['streak_days']} days",
                   Text("Longest streak", style="bold"), f"{data['streak_longest']} days")
     return table
@@ -390,7 +392,7 @@ def stats_view(data: dict) -> Group:
     if data.get("exam"):
         parts.append(section("Exam readiness", _exam(data)))
     parts += [
-        section("Forecast: cards due in the next 14 days", _forecast(data)),
+        section(f"Forecast: cards due in the next {FORECAST_DAYS} days", _forecast(data)),
         section("Reviews per day, last 12 weeks", _heatmap(data)),
         section("Mastery per deck", _mastery(data)),
     ]
