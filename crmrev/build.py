@@ -141,7 +141,7 @@ def _other_deck_ids(out_dir: Path, own: set[Path], read: Callable[[Path], Deck])
     """Card ids in hand-written decks beside the generated ones, so new ids never clash."""
     taken: set[str] = set()
     if out_dir.is_dir():
-        for path in sorted(out_dir.glob("*.y*ml")):
+        for path in deckio.deck_paths(out_dir):
             if path not in own:
                 with contextlib.suppress(DeckError):  # `crmrev check` reports broken decks
                     taken.update(card.id for card in read(path).cards)
@@ -229,7 +229,7 @@ def _plan_deletions(plan: BuildPlan, out_dir: Path, targets: set[Path]) -> None:
     """A generated deck whose seed is gone is removed; progress on its cards is kept as orphans."""
     if not out_dir.is_dir():
         return
-    for path in sorted(out_dir.glob("*.yaml")):
+    for path in deckio.deck_paths(out_dir):
         if path in targets:
             continue
         try:

@@ -111,7 +111,7 @@ def check_progress(progress_path: Path, decks: list[Deck]) -> list[Problem]:
 def run_check(decks_dir: Path, seeds_dir: Path | None, progress_path: Path | None) -> Report:
     if not decks_dir.is_dir():
         raise UsageError(f"deck folder {decks_dir} does not exist", hint="pass the folder of decks")
-    files = sorted(p for p in decks_dir.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    files = deckio.deck_paths(decks_dir)
     if not files:
         raise UsageError(f"nothing to check: no decks (*.yaml) in {decks_dir}")
     report, decks = check_decks(files)

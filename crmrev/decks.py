@@ -38,15 +38,24 @@ def default_decks_dir() -> Path:
     return Path(override) if override else bundled_decks_dir()
 
 
+DECK_SUFFIXES = (".yaml", ".yml")
+
+
+def deck_paths(directory: Path) -> list[Path]:
+    """The deck files in a folder, sorted: the one definition build, check and review share."""
+    with os.scandir(directory) as entries:  # scandir: no stat per file to tell files from folders
+        return sorted(Path(entry.path) for entry in entries
+                      if entry.name.endswith(DECK_SUFFIXES) and entry.is_file())
+
+
 def deck_files(directory: Path) -> list[Path]:
+    """deck_paths, or a usage error saying what is wrong with the folder."""
     if not directory.exists():
         raise UsageError(f"deck folder {directory} does not exist",
                          hint="pass --decks DIR or set CRMREV_DECKS")
     if not directory.is_dir():
         raise UsageError(f"{directory} is not a folder", hint="pass the folder holding *.yaml decks")
-    with os.scandir(directory) as entries:  # scandir: no stat per file to tell files from folders
-        files = sorted(Path(entry.path) for entry in entries
-                       if entry.name.endswith((".yaml", ".yml")) and entry.is_file())
+    files = deck_paths(directory)
     if not files:
         raise UsageError(f"no decks (*.yaml) in {directory}",
                          hint="run `crmrev build` to make decks from seeds")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -200,3 +201,15 @@ def test_the_report_counts_in_words_that_agree(invoke, tmp_path, project):
     result = invoke("build", seeds, "--out", tmp_path / "solo" / "decks")
     assert result.exit_code == 0, result.output
     assert "Built 1 deck (" in result.output and "wrote 1 file," in result.output
+
+
+def test_a_yml_deck_counts_as_a_deck_for_build_check_and_review(invoke, project):
+    (project / "decks" / "extra.yml").write_text(
+        "id: extra\ntitle: Extra\ncards:\n- {id: extra-1, type: concept, front: What is a KPI?, "
+        "back: A key performance indicator.}\n", encoding="utf-8")
+    assert invoke("build", project / "seeds", "--out", project / "decks", "--check").exit_code == 0
+    checked = invoke("check", project / "decks")
+    assert checked.exit_code == 0, checked.output
+    assert "6 decks" in checked.output
+    due = invoke("due", "--json", "--decks", project / "decks")
+    assert any(deck["id"] == "extra" for deck in json.loads(due.stdout)["decks"])
