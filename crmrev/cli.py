@@ -13,13 +13,12 @@ import typer
 from typer.core import TyperGroup
 
 from crmrev import __version__
-from crmrev.errors import CrmrevError
+from crmrev.errors import EXIT_INTERRUPTED, CrmrevError
 
 # typer ≥ 0.22 vendors click; reach its base exception through a public class either way.
 _ClickException: type[Exception] = next(c for c in typer.BadParameter.__mro__
                                         if c.__name__ == "ClickException")
 
-EXIT_INTERRUPTED = 130
 EXIT_INTERNAL = 70
 
 
@@ -167,16 +166,6 @@ def _emit(data: dict, as_json: bool, view: str) -> None:
     ui.make_console().print(getattr(ui, view)(data))
 
 
-class _Interrupted(Exception):
-    def __init__(self, signum: int) -> None:
-        super().__init__(signum)
-        self.signum = signum
-
-
-def _raise_interrupted(signum: int, _frame: object) -> None:
-    raise _Interrupted(signum)
-
-
 @app.command()
 def review(
     decks: DecksOption = None,
@@ -202,68 +191,28 @@ def review(
     one line is read: a grade 0-5, n (print the note as an "N:" line), u or q. End of input ends
     the session cleanly. At most one card made from the same note is shown a day.
     """
-    import signal
-    import time
-
     from crmrev import clock, ui
-    from crmrev.errors import UsageError
-    from crmrev.queue import build_queue, cram_queue, new_allowed, select_cards
-    from crmrev.session import Session, pending_repeats
-    from crmrev.stats import session_summary
+    from crmrev.reviewing import ReviewInterrupted, ReviewOptions, run_review
+    from crmrev.text import plural
 
     today = clock.today()
     all_decks = _load_decks(decks)
-    cards = select_cards(all_decks, deck or (), card_type or ())
+    options = ReviewOptions(deck or (), card_type or (), new, limit, cram)
     console = ui.make_console()
-    started = time.monotonic()
-    handlers = {sig: signal.signal(sig, _raise_interrupted) for sig in (signal.SIGTERM, signal.SIGHUP)}
-    finished = False
     try:
         with _open_progress(progress, writable=True) as store:
-            if cram and store.exam is None:
-                raise UsageError("--cram needs an exam date", hint="set one with `crmrev exam "
-                                 "YYYY-MM-DD`")
-            queue = build_queue(cards, store.states, today,
-                                new_limit=new_allowed(store.introduced_on(today), new), limit=limit,
-                                exam=store.exam, repeats=pending_repeats(store.reviews_on(today)))
-            crammer = None
-            if cram and store.exam is not None:
-                exam_day = store.exam
-                crammer = lambda seen: cram_queue(cards, store.states, exam_day, seen, today).items  # noqa: E731
-            session = Session.start(queue.items, store, today, clock.now, crammer)
-            if session.current is None:
-                summary = session_summary([], 0, all_decks, store.due_view(), today, store.exam,
-                                          queue.waiting_after(()))
-                for line in ui.nothing_to_review_lines(summary, today):
-                    typer.echo(line)
-                return
-            try:
-                if sys.stdin is not None and sys.stdin.isatty():
-                    with ui.cbreak(sys.stdin.fileno()) as keys:
-                        finished = ui.run_interactive(session, console, keys)
-                else:
-                    lines = iter(sys.stdin.readline, "") if sys.stdin is not None else iter(())
-                    finished = ui.run_scripted(session, lines)
-            except (KeyboardInterrupt, _Interrupted) as exc:
-                code = EXIT_INTERRUPTED if isinstance(exc, KeyboardInterrupt) else 128 + exc.signum
-                store.close()
-                from crmrev.text import plural
-
-                typer.echo(f"\nInterrupted: {plural(len(session.reviews), 'answer')} saved.", err=True)
-                raise typer.Exit(code) from None
-            store.save()
-            summary = session_summary(session.reviews, time.monotonic() - started, all_decks,
-                                      store.due_view(), today, store.exam,
-                                      queue.waiting_after(session.reviewed_cards()),
-                                      len(pending_repeats(store.reviews_on(today))))
-        if sys.stdin is not None and sys.stdin.isatty():
-            ui.render_summary(console, summary, finished)
-        else:
-            for line in ui.summary_lines(summary):
-                typer.echo(line)
-    finally:
-        for sig, handler in handlers.items():
-            signal.signal(sig, handler)
+            result = run_review(all_decks, store, options, today, clock.now, sys.stdin, console)
+    except ReviewInterrupted as stop:
+        typer.echo(f"\nInterrupted: {plural(stop.answers, 'answer')} saved.", err=True)
+        raise typer.Exit(stop.exit_code) from None
+    if result.empty:
+        for line in ui.nothing_to_review_lines(result.summary, today):
+            typer.echo(line)
+    elif sys.stdin is not None and sys.stdin.isatty():
+        ui.render_summary(console, result.summary, result.finished)
+    else:
+        for line in ui.summary_lines(result.summary):
+            typer.echo(line)
 
 
 @app.command()

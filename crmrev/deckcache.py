@@ -23,12 +23,14 @@ _new = tuple.__new__
 
 
 def cache_dir() -> Path | None:
-    """CRMREV_CACHE (empty or 'off' disables), else XDG_CACHE_HOME or ~/.cache, then crmrev/."""
+    """CRMREV_CACHE (empty or 'off' disables), else the platform's user cache folder:
+    ~/.cache/crmrev (or $XDG_CACHE_HOME), ~/Library/Caches/crmrev, %LOCALAPPDATA%\\crmrev\\Cache."""
     override = os.environ.get("CRMREV_CACHE")
     if override is not None:
         return None if override.strip() in ("", "off", "0") else Path(override)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "crmrev"
+    from platformdirs import user_cache_path
+
+    return user_cache_path("crmrev", appauthor=False)
 
 
 def _signature(path: Path) -> tuple[int, int, int]:

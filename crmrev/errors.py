@@ -5,6 +5,9 @@ Every message says where (file, and line where there is one) and what to do.
 
 from __future__ import annotations
 
+# Ctrl-C, as a shell reports a process killed by SIGINT (128 + 2).
+EXIT_INTERRUPTED = 130
+
 
 class CrmrevError(Exception):
     """Base of every error crmrev reports to a user."""

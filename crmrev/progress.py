@@ -18,15 +18,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from crmrev import scheduler
 from crmrev.errors import ProgressError, ProgressInUse
-from crmrev.fsutil import atomic_write
+from crmrev.fsutil import atomic_write, full_fsync
 from crmrev.model import CardState, Review, ReviewKind, parse_day
+
+if TYPE_CHECKING:
+    from filelock import BaseFileLock
 
 FORMAT = "crmrev-progress"
 VERSION = 1
@@ -37,15 +39,11 @@ BACKUPS = 5
 
 
 def default_progress_path() -> Path:
-    """The platform's user data directory."""
-    home = Path.home()
-    if sys.platform == "darwin":
-        base = home / "Library" / "Application Support"
-    elif os.name == "nt":
-        base = Path(os.environ.get("APPDATA", home / "AppData" / "Roaming"))
-    else:
-        base = Path(os.environ.get("XDG_DATA_HOME") or home / ".local" / "share")
-    return base / "crmrev" / "progress.json"
+    """The platform's user data folder: ~/.local/share/crmrev (or $XDG_DATA_HOME), ~/Library/
+    Application Support/crmrev, or %APPDATA%\\crmrev."""
+    from platformdirs import user_data_path
+
+    return user_data_path("crmrev", appauthor=False, roaming=True) / "progress.json"
 
 
 def resolve_path(option: Path | None) -> tuple[Path, bool]:
@@ -320,7 +318,7 @@ class Progress:
         self.snapshot_offset = 0
         self.log_end = 0
         self.writable = False
-        self._lock_fd: int | None = None
+        self._lock: BaseFileLock | None = None
         self._log_fd: int | None = None
         self._undo: list[_Undo] = []
         self._dirty = False
@@ -407,7 +405,7 @@ class Progress:
             written = 0
             while written < len(line):
                 written += os.write(self._log_fd, line[written:])
-            os.fsync(self._log_fd)
+            full_fsync(self._log_fd)
         except OSError as exc:
             self._rollback_log(before)
             raise ProgressError(f"could not save your answer: {exc.strerror}. It was not recorded; "
@@ -442,7 +440,7 @@ class Progress:
         assert self._log_fd is not None
         try:
             os.ftruncate(self._log_fd, step.offset)
-            os.fsync(self._log_fd)
+            full_fsync(self._log_fd)
         except OSError as exc:
             self._undo.append(step)
             raise ProgressError(f"could not undo: {exc.strerror}", path=str(self.log_path)) from None
@@ -493,9 +491,9 @@ class Progress:
         if self._log_fd is not None:
             os.close(self._log_fd)
             self._log_fd = None
-        if self._lock_fd is not None:
-            os.close(self._lock_fd)  # closing releases the flock
-            self._lock_fd = None
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
     def __enter__(self) -> Progress:
         return self
@@ -538,22 +536,22 @@ def _check_location(path: Path, explicit: bool, writable: bool) -> None:
 
 
 def _acquire_lock(progress: Progress) -> None:
-    import fcntl
+    """One writer at a time. filelock uses flock on POSIX and msvcrt locking on Windows, both freed
+    by the operating system when a process dies, so a crash never leaves the progress locked."""
+    from filelock import FileLock, Timeout
 
     lock_path = lock_path_for(progress.path)
+    lock = FileLock(str(lock_path), timeout=0)
     try:
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as exc:
-        raise ProgressError(f"cannot create the lock file: {exc.strerror}",
-                            path=str(lock_path)) from None
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        os.close(fd)
+        lock.acquire()
+    except Timeout:
         raise ProgressInUse("progress is in use by another crmrev session", path=str(progress.path),
                             hint="finish or quit the other session first; read-only commands "
                             "such as `crmrev due` still work") from None
-    progress._lock_fd = fd
+    except OSError as exc:
+        raise ProgressError(f"cannot create the lock file: {exc.strerror}",
+                            path=str(lock_path)) from None
+    progress._lock = lock
 
 
 class _Snapshot(NamedTuple):

@@ -11,7 +11,7 @@ import datetime as dt
 import os
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from rich import box
@@ -81,10 +81,32 @@ class Keys:
         return data[:1].decode("latin-1")
 
 
+class GetcharKeys:
+    """Single keys where there is no termios (Windows): Click's getchar, which reads the console
+    with msvcrt. Special keys arrive as a prefix and a code ("\\xe0H" for up), Esc alone."""
+
+    def __init__(self, getchar: Callable[[], str]) -> None:
+        self.getchar = getchar
+
+    def read(self) -> str:
+        key = self.getchar()
+        if not key or key in ("\x04", "\x1a"):
+            return "q"  # Ctrl-D or Ctrl-Z: save and quit
+        if key[0] in ("\x1b", "\x00", "\xe0"):
+            return ""
+        return key[0]
+
+
 @contextmanager
-def cbreak(fd: int) -> Iterator[Keys]:
-    import termios
-    import tty
+def cbreak(fd: int) -> Iterator[Keys | GetcharKeys]:
+    try:
+        import termios
+        import tty
+    except ImportError:
+        import typer
+
+        yield GetcharKeys(typer.getchar)
+        return
 
     saved = termios.tcgetattr(fd)
     try:
@@ -132,7 +154,7 @@ def _card_view(session: Session, revealed: bool, message: str, show_note: bool =
     return Group(*parts)
 
 
-def run_interactive(session: Session, console: Console, keys: Keys) -> bool:
+def run_interactive(session: Session, console: Console, keys: Keys | GetcharKeys) -> bool:
     """Returns True when the queue was finished, False when the learner quit."""
     message = ""
     while session.current is not None:

@@ -1,0 +1,110 @@
+"""A review session from start to summary, as a library function: the CLI calls it, and so can tests.
+
+It builds today's queue (owed same-day repeats, due cards, new cards), drives the key loop in a
+terminal or the line protocol otherwise, saves, and returns the summary. Signals that end a session
+(SIGTERM, SIGHUP where it exists) are turned into ReviewInterrupted, after the answers are saved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import signal
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TextIO
+
+from crmrev.errors import EXIT_INTERRUPTED, UsageError
+from crmrev.model import Deck
+from crmrev.progress import Progress
+from crmrev.queue import Item, build_queue, cram_queue, new_allowed, select_cards
+from crmrev.session import Session, pending_repeats
+from crmrev.stats import session_summary
+
+
+@dataclass(frozen=True)
+class ReviewOptions:
+    deck_ids: Sequence[str] = ()
+    types: Sequence[str] = ()
+    new: int | None = None     # new cards this session; None: what is left of the daily allowance
+    limit: int | None = None   # at most this many cards
+    cram: bool = False         # after the due cards, practise the cards weakest for the exam
+
+
+@dataclass(frozen=True)
+class ReviewResult:
+    summary: dict
+    finished: bool       # the queue was worked through (not quit early)
+    empty: bool          # there was nothing to review today
+
+
+class ReviewInterrupted(Exception):
+    """Ctrl-C or a signal ended the session; every answer given was saved first."""
+
+    def __init__(self, answers: int, exit_code: int) -> None:
+        super().__init__(answers, exit_code)
+        self.answers = answers
+        self.exit_code = exit_code
+
+
+class _Signalled(Exception):
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _raise_signalled(signum: int, _frame: object) -> None:
+    raise _Signalled(signum)
+
+
+@contextmanager
+def _signals_interrupt() -> Iterator[None]:
+    # SIGHUP (a closed terminal) exists only on POSIX; Windows delivers SIGTERM at most.
+    signals = [signal.SIGTERM] + ([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])
+    handlers = {sig: signal.signal(sig, _raise_signalled) for sig in signals}
+    try:
+        yield
+    finally:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
+
+
+def run_review(decks: Sequence[Deck], store: Progress, options: ReviewOptions, today: dt.date,
+               now: Callable[[], dt.datetime], stdin: TextIO | None, console=None) -> ReviewResult:
+    """One session over `decks` with an open, writable store. A terminal stdin gets the key loop
+    (drawn on `console`), anything else the line protocol."""
+    from crmrev import ui
+
+    started = time.monotonic()
+    cards = select_cards(decks, options.deck_ids, options.types)
+    if options.cram and store.exam is None:
+        raise UsageError("--cram needs an exam date", hint="set one with `crmrev exam YYYY-MM-DD`")
+    queue = build_queue(cards, store.states, today,
+                        new_limit=new_allowed(store.introduced_on(today), options.new), limit=options.limit,
+                        exam=store.exam, repeats=pending_repeats(store.reviews_on(today)))
+    crammer: Callable[[set[str]], list[Item]] | None = None
+    if options.cram and store.exam is not None:
+        exam_day = store.exam
+        crammer = lambda seen: cram_queue(cards, store.states, exam_day, seen, today).items  # noqa: E731
+    session = Session.start(queue.items, store, today, now, crammer)
+    if session.current is None:
+        summary = session_summary([], 0, decks, store.due_view(), today, store.exam, queue.waiting_after(()))
+        return ReviewResult(summary, finished=True, empty=True)
+    with _signals_interrupt():
+        try:
+            if stdin is not None and stdin.isatty():
+                with ui.cbreak(stdin.fileno()) as keys:
+                    finished = ui.run_interactive(session, console or ui.make_console(), keys)
+            else:
+                lines = iter(stdin.readline, "") if stdin is not None else iter(())
+                finished = ui.run_scripted(session, lines)
+        except (KeyboardInterrupt, _Signalled) as exc:
+            store.close()
+            code = EXIT_INTERRUPTED if isinstance(exc, KeyboardInterrupt) else 128 + exc.signum
+            raise ReviewInterrupted(len(session.reviews), code) from None
+    store.save()
+    summary = session_summary(session.reviews, time.monotonic() - started, decks, store.due_view(), today,
+                              store.exam, queue.waiting_after(session.reviewed_cards()),
+                              len(pending_repeats(store.reviews_on(today))))
+    return ReviewResult(summary, finished, empty=False)
