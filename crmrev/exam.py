@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import zlib
+from typing import TypeVar
 
 from crmrev.model import CardState
 
+Day = TypeVar("Day", dt.date, str)
 RUN_UP_DAYS = 7  # capped reviews are spread over (at most) the last week before the exam
+
+
+def is_due(due: Day, last_review: Day | None, day: Day) -> bool:
+    """The one definition of "due on `day`": its (exam-capped) due date has come, and it was not
+    already answered that day. Days are dates, or ISO text, which sorts the same way."""
+    return due <= day and last_review != day
 
 
 def effective_due(card_id: str, state: CardState, exam: dt.date | None) -> dt.date:

@@ -163,6 +163,10 @@ class DueView(NamedTuple):
         return cls(dict(zip(ids, range(len(ids)), strict=True)), columns["due"], columns["last_review"],
                    columns["first_seen"])
 
+    def introduced_on(self, day: dt.date) -> int:
+        """New cards first seen on `day`: what the daily new-card allowance counts."""
+        return self.first_seen.count(day.isoformat())
+
     @classmethod
     def of_states(cls, states: dict[str, CardState]) -> DueView:
         return cls.of_columns(encode_columns(states))
@@ -388,7 +392,7 @@ class Progress:
         return found
 
     def introduced_on(self, day: dt.date) -> int:
-        return self.due_view().first_seen.count(day.isoformat())
+        return self.due_view().introduced_on(day)
 
     # -- writing
 

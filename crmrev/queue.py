@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from crmrev.errors import UsageError
-from crmrev.exam import effective_due, recall_on
+from crmrev.exam import effective_due, is_due, recall_on
 from crmrev.model import CARD_TYPES, Card, CardState, Deck
 
 DEFAULT_NEW_PER_DAY = 20
@@ -118,7 +118,7 @@ def build_queue(cards: Sequence[tuple[Card, Deck]], states: dict[str, CardState]
         when = effective_due(card.id, state, exam)
         if card.id in pending:
             repeating[card.id] = Item(card, deck, False)
-        elif when <= today:
+        elif is_due(when, state.last_review, today):
             due.append((when, order, Item(card, deck, False)))
     due.sort(key=lambda entry: (entry[0], entry[1]))
     siblings = Siblings(cards, states, today)

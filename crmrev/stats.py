@@ -11,10 +11,10 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
-from crmrev.exam import capped_due, recall_on
+from crmrev.exam import capped_due, is_due, recall_on
 from crmrev.model import CardState, Deck, DeckIndex, Review, ReviewKind
 from crmrev.progress import DueView
-from crmrev.queue import DEFAULT_NEW_PER_DAY
+from crmrev.queue import DEFAULT_NEW_PER_DAY, new_allowed
 from crmrev.scheduler import PASSING_GRADE
 
 MATURE_DAYS = 21
@@ -60,13 +60,8 @@ class _Dues:
         # The hot path of `crmrev due` at 100,000 cards: the lookups run as C-level maps.
         rows = list(map(index.get, card_ids))
         unseen = rows.count(None)
-        if self.exam is None:
-            dues = self.view.due
-            due = sum(1 for row in rows
-                      if row is not None and dues[row] <= day_text and last[row] != day_text)
-        else:
-            due = sum(1 for card_id, row in zip(card_ids, rows, strict=True)
-                      if row is not None and self.of(card_id, row) <= day_text and last[row] != day_text)
+        due = sum(1 for card_id, row in zip(card_ids, rows, strict=True)
+                  if row is not None and is_due(self.of(card_id, row), last[row], day_text))
         return due, unseen
 
     def dates(self, card_ids: Iterable[str]) -> list[str]:
@@ -77,7 +72,7 @@ class _Dues:
 def due_summary(decks: Sequence[Deck | DeckIndex], view: DueView, today: dt.date,
                 exam: dt.date | None = None, per_day: int = DEFAULT_NEW_PER_DAY) -> dict:
     dues = _Dues(view, exam)
-    allowance = max(0, per_day - view.first_seen.count(today.isoformat()))
+    allowance = new_allowed(view.introduced_on(today), None, per_day)
     rows: list[dict[str, Any]] = []
     for deck in decks:
         ids = deck.card_ids

@@ -98,9 +98,9 @@ def test_a_group_reviewed_earlier_today_blocks_its_other_cards():
 
 
 def test_a_card_reviewed_today_is_not_blocked_by_itself():
-    # a1 answered today and due today (a same-day repeat): it is the same card, not a sibling
-    states = {"a1": seen(DAY, last=DAY), "a2": seen(DAY)}
-    queue = build_queue(CARDS, states, DAY, new_limit=0)
+    # a1 failed today and owes its same-day repeat: it is the same card, not a sibling
+    states = {"a1": scheduler.review(seen(DAY), 2, DAY), "a2": seen(DAY)}
+    queue = build_queue(CARDS, states, DAY, new_limit=0, repeats=["a1"])
     assert ids(queue) == ["a1"]
     assert (queue.held_new, queue.held_due) == (0, 1)
 
