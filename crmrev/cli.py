@@ -22,8 +22,8 @@ _ClickException: type[Exception] = next(c for c in typer.BadParameter.__mro__
 EXIT_INTERNAL = 70
 
 
-def _debug() -> bool:
-    return os.environ.get("CRMREV_DEBUG", "") not in ("", "0")
+def _debug(ctx: typer.Context) -> bool:
+    return bool(ctx.params.get("debug"))
 
 
 def _error(text: str) -> None:
@@ -37,7 +37,7 @@ class _Group(TyperGroup):
         try:
             return super().invoke(ctx)
         except CrmrevError as exc:
-            if _debug():
+            if _debug(ctx):
                 raise
             _error(exc.render())
             raise typer.Exit(exc.exit_code) from None
@@ -47,7 +47,7 @@ class _Group(TyperGroup):
         except (typer.Exit, typer.Abort, _ClickException, BrokenPipeError):
             raise
         except Exception as exc:
-            if _debug():
+            if _debug(ctx):
                 raise
             _error(f"internal error: {type(exc).__name__}: {exc}. Nothing was lost; please report "
                    "this with CRMREV_DEBUG=1 output")
@@ -73,10 +73,20 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
+    ctx: typer.Context,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="Show the version and exit.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", envvar="CRMREV_DEBUG",
+                                        help="Show a traceback for an internal error.")] = False,
+    cache: Annotated[str | None, typer.Option(
+        "--cache", envvar="CRMREV_CACHE", metavar="DIR|off",
+        help="Deck cache folder, or 'off' (default: your user cache folder).", show_default=False)]
+    = None,
 ) -> None:
     """Flashcards and SM-2 spaced repetition for Customer Relationship Management revision."""
+    from crmrev.deckcache import cache_dir
+
+    ctx.obj = cache_dir(cache)  # what every deck-reading command passes down
 
 
 @app.command()
@@ -118,25 +128,28 @@ def build(
         raise typer.Exit(1)
 
 
+TodayOption = Annotated[str | None, typer.Option(
+    "--today", envvar="CRMREV_TODAY", metavar="YYYY-MM-DD",
+    help="Act as if today were this day (for trying things out, and tests).", show_default=False)]
 DecksOption = Annotated[Path | None, typer.Option(
-    "--decks", help="Folder of decks (env CRMREV_DECKS; default: the bundled decks).",
+    "--decks", envvar="CRMREV_DECKS", help="Folder of decks (default: the bundled decks).",
     show_default=False)]
 ProgressOption = Annotated[Path | None, typer.Option(
-    "--progress", help="Progress file (env CRMREV_PROGRESS; default: your user data folder).",
+    "--progress", envvar="CRMREV_PROGRESS", help="Progress file (default: your user data folder).",
     show_default=False)]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
 
 
 def _decks_dir(option: Path | None) -> Path:
-    from crmrev.decks import default_decks_dir
+    from crmrev.decks import bundled_decks_dir
 
-    return option or default_decks_dir()
+    return option or bundled_decks_dir()
 
 
-def _load_decks(option: Path | None):
+def _load_decks(ctx: typer.Context, option: Path | None):
     from crmrev.decks import load_decks
 
-    return load_decks(_decks_dir(option))
+    return load_decks(_decks_dir(option), ctx.find_root().obj)
 
 
 def _open_progress(option: Path | None, *, writable: bool):
@@ -168,6 +181,7 @@ def _emit(data: dict, as_json: bool, view: str) -> None:
 
 @app.command()
 def review(
+    ctx: typer.Context,
     decks: DecksOption = None,
     progress: ProgressOption = None,
     new: Annotated[int | None, typer.Option("--new", min=0, help="New cards allowed in this "
@@ -183,6 +197,7 @@ def review(
     cram: Annotated[bool, typer.Option("--cram", help="After the due cards, keep practising the "
                                        "cards weakest for the exam (needs `crmrev exam DATE`).")]
     = False,
+    today: TodayOption = None,
 ) -> None:
     """Review the cards due today: reveal, grade 0-5, and the answer is saved at once.
 
@@ -195,18 +210,19 @@ def review(
     from crmrev.reviewing import ReviewInterrupted, ReviewOptions, run_review
     from crmrev.text import plural
 
-    today = clock.today()
-    all_decks = _load_decks(decks)
+    day = clock.today(today)
+    all_decks = _load_decks(ctx, decks)
     options = ReviewOptions(deck or (), card_type or (), new, limit, cram)
     console = ui.make_console()
     try:
         with _open_progress(progress, writable=True) as store:
-            result = run_review(all_decks, store, options, today, clock.now, sys.stdin, console)
+            result = run_review(all_decks, store, options, day, lambda: clock.now_on(day), sys.stdin,
+                                console)
     except ReviewInterrupted as stop:
         typer.echo(f"\nInterrupted: {plural(stop.answers, 'answer')} saved.", err=True)
         raise typer.Exit(stop.exit_code) from None
     if result.empty:
-        for line in ui.nothing_to_review_lines(result.summary, today):
+        for line in ui.nothing_to_review_lines(result.summary, day):
             typer.echo(line)
     elif sys.stdin is not None and sys.stdin.isatty():
         ui.render_summary(console, result.summary, result.finished)
@@ -217,35 +233,38 @@ def review(
 
 @app.command()
 def due(
+    ctx: typer.Context,
     decks: DecksOption = None,
     progress: ProgressOption = None,
     as_json: JsonOption = False,
+    today: TodayOption = None,
 ) -> None:
     """Show what is due today in each deck: due, new available, unseen, total."""
     from crmrev import clock
     from crmrev.decks import load_deck_index
     from crmrev.stats import due_summary
 
-    today = clock.today()
-    index = load_deck_index(_decks_dir(decks))
+    index = load_deck_index(_decks_dir(decks), ctx.find_root().obj)
     store = _open_progress(progress, writable=False)
-    _emit(due_summary(index, store.due_view(), today, store.exam), as_json, "due_table")
+    _emit(due_summary(index, store.due_view(), clock.today(today), store.exam), as_json, "due_table")
 
 
 @app.command()
 def stats(
+    ctx: typer.Context,
     decks: DecksOption = None,
     progress: ProgressOption = None,
     as_json: JsonOption = False,
+    today: TodayOption = None,
 ) -> None:
     """Show progress: overview, retention, streak, forecast, heatmap, mastery and hardest cards."""
     from crmrev import clock
     from crmrev.stats import compute
 
-    today = clock.today()
-    all_decks = _load_decks(decks)
+    all_decks = _load_decks(ctx, decks)
     store = _open_progress(progress, writable=False)
-    _emit(compute(all_decks, store.states, store.iter_reviews(), today, store.exam), as_json, "stats_view")
+    _emit(compute(all_decks, store.states, store.iter_reviews(), clock.today(today), store.exam), as_json,
+          "stats_view")
 
 
 @app.command()
@@ -255,6 +274,7 @@ def exam(
     clear: Annotated[bool, typer.Option("--clear", help="Forget the exam date.")] = False,
     progress: ProgressOption = None,
     as_json: JsonOption = False,
+    today_option: TodayOption = None,
 ) -> None:
     """Set (`crmrev exam 2027-06-14`), clear (`--clear`) or show the exam date.
 
@@ -267,7 +287,7 @@ def exam(
     from crmrev import clock
     from crmrev.errors import UsageError
 
-    today = clock.today()
+    today = clock.today(today_option)
     if date is not None and clear:
         raise UsageError("give a date or --clear, not both")
     if date is None and not clear:

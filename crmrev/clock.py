@@ -1,25 +1,28 @@
-"""The only place crmrev reads the clock. CRMREV_TODAY=YYYY-MM-DD pretends today is that day."""
+"""The only place crmrev reads the clock. `--today` (env CRMREV_TODAY) pretends today is that day."""
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 
 from crmrev.errors import UsageError
 
 
-def today() -> dt.date:
-    override = os.environ.get("CRMREV_TODAY")
+def today(override: str | None = None) -> dt.date:
+    """The calendar day: `override` (YYYY-MM-DD, from --today) when given, else the real one."""
     if not override:
         return dt.date.today()
     try:
         return dt.date.fromisoformat(override.strip())
     except ValueError:
-        raise UsageError(f"CRMREV_TODAY={override!r} is not a date",
-                         hint="use the form YYYY-MM-DD, or unset it") from None
+        raise UsageError(f"--today {override!r} is not a date",
+                         hint="use the form YYYY-MM-DD, or unset CRMREV_TODAY") from None
 
 
-def now() -> dt.datetime:
-    """Local time of day, on the (possibly overridden) calendar day."""
-    current = dt.datetime.now().replace(microsecond=0)
-    return dt.datetime.combine(today(), current.time())
+def now_on(day: dt.date) -> dt.datetime:
+    """The local time of day, on `day` (which --today may have moved)."""
+    return dt.datetime.combine(day, dt.datetime.now().time().replace(microsecond=0))
+
+
+def stamp() -> str:
+    """Now, for naming a file: 20261126T041500."""
+    return dt.datetime.now().strftime("%Y%m%dT%H%M%S")

@@ -10,7 +10,6 @@ another version) means it is ignored and rewritten, and `crmrev check` never use
 from __future__ import annotations
 
 import marshal
-import os
 import zlib
 from collections.abc import Callable
 from pathlib import Path
@@ -22,12 +21,12 @@ FORMAT = 2  # 2: cards carry note and group
 _new = tuple.__new__
 
 
-def cache_dir() -> Path | None:
-    """CRMREV_CACHE (empty or 'off' disables), else the platform's user cache folder:
-    ~/.cache/crmrev (or $XDG_CACHE_HOME), ~/Library/Caches/crmrev, %LOCALAPPDATA%\\crmrev\\Cache."""
-    override = os.environ.get("CRMREV_CACHE")
-    if override is not None:
-        return None if override.strip() in ("", "off", "0") else Path(override)
+def cache_dir(setting: str | None) -> Path | None:
+    """Where the cache lives, from --cache (env CRMREV_CACHE): a folder; 'off' (or empty, or 0)
+    disables it; unset means the platform's user cache folder: ~/.cache/crmrev (or
+    $XDG_CACHE_HOME), ~/Library/Caches/crmrev, %LOCALAPPDATA%\\crmrev\\Cache."""
+    if setting is not None:
+        return None if setting.strip() in ("", "off", "0") else Path(setting)
     from platformdirs import user_cache_path
 
     return user_cache_path("crmrev", appauthor=False)
@@ -59,8 +58,7 @@ def _read(cache_file: Path, folder: str) -> dict:
     return {}
 
 
-def _files_for(directory: Path) -> tuple[str, Path | None, Path | None]:
-    root = cache_dir()
+def _files_for(directory: Path, root: Path | None) -> tuple[str, Path | None, Path | None]:
     folder = str(directory.resolve())
     if root is None:
         return folder, None, None
@@ -68,10 +66,11 @@ def _files_for(directory: Path) -> tuple[str, Path | None, Path | None]:
     return folder, root / f"{stem}.marshal", root / f"{stem}.index.marshal"
 
 
-def load_index(directory: Path, files: list[Path], parse: Callable[[Path], Deck]) -> list[DeckIndex]:
+def load_index(directory: Path, files: list[Path], parse: Callable[[Path], Deck],
+               root: Path | None) -> list[DeckIndex]:
     """Deck ids, titles and card ids only: a second, small cache file, so counting what is due
     never reads card text."""
-    folder, _, index_file = _files_for(directory)
+    folder, _, index_file = _files_for(directory, root)
     entries = _read(index_file, folder) if index_file else {}
     if len(entries) == len(files):
         try:
@@ -79,12 +78,14 @@ def load_index(directory: Path, files: list[Path], parse: Callable[[Path], Deck]
                 return [DeckIndex(*entries[path.name][1]) for path in files]
         except (KeyError, TypeError, IndexError):
             pass
-    decks = load(directory, files, parse)
+    decks = load(directory, files, parse, root)
     return [DeckIndex(deck.id, deck.title, deck.card_ids) for deck in decks]
 
 
-def load(directory: Path, files: list[Path], parse: Callable[[Path], Deck]) -> list[Deck]:
-    folder, cache_file, index_file = _files_for(directory)
+def load(directory: Path, files: list[Path], parse: Callable[[Path], Deck],
+         root: Path | None) -> list[Deck]:
+    """The decks in `files`, from the cache in folder `root` where unchanged (None: no cache)."""
+    folder, cache_file, index_file = _files_for(directory, root)
     entries = _read(cache_file, folder) if cache_file else {}
     decks: list[Deck] = []
     fresh: dict[str, tuple] = {}

@@ -33,11 +33,6 @@ def bundled_decks_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "decks"
 
 
-def default_decks_dir() -> Path:
-    override = os.environ.get("CRMREV_DECKS")
-    return Path(override) if override else bundled_decks_dir()
-
-
 DECK_SUFFIXES = (".yaml", ".yml")
 
 
@@ -250,13 +245,13 @@ def cross_deck_problems(decks: Iterable[Deck], docs: dict) -> list[Problem]:
     return problems
 
 
-def load_decks(directory: Path) -> list[Deck]:
+def load_decks(directory: Path, cache: Path | None = None) -> list[Deck]:
     """Every deck in a folder, refusing a set whose ids clash (progress would be ambiguous).
     Decks unchanged since they last loaded cleanly come from the deck cache (deckcache.py)."""
     from crmrev import deckcache
 
     files = deck_files(directory)
-    decks = deckcache.load(directory, files, load_deck)
+    decks = deckcache.load(directory, files, load_deck, cache)
     clashes = cross_deck_problems(decks, {})
     if clashes:
         first = clashes[0]
@@ -265,12 +260,12 @@ def load_decks(directory: Path) -> list[Deck]:
     return decks
 
 
-def load_deck_index(directory: Path) -> list[DeckIndex]:
+def load_deck_index(directory: Path, cache: Path | None = None) -> list[DeckIndex]:
     """Deck ids, titles and card ids, from the small index cache when nothing changed."""
     from crmrev import deckcache
 
     files = deck_files(directory)
-    index = deckcache.load_index(directory, files, load_deck)
+    index = deckcache.load_index(directory, files, load_deck, cache)
     card_ids = [card_id for deck in index for card_id in deck.card_ids]
     if len(set(card_ids)) != len(card_ids) or len({d.id for d in index}) != len(index) or \
             len({d.title for d in index}) != len(index):

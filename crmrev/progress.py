@@ -47,12 +47,10 @@ def default_progress_path() -> Path:
 
 
 def resolve_path(option: Path | None) -> tuple[Path, bool]:
-    """--progress, else CRMREV_PROGRESS, else the default. Returns (path, chosen by the user)."""
+    """--progress (or CRMREV_PROGRESS, which typer reads into it), else the default. Returns (path,
+    chosen by the user)."""
     if option is not None:
         return option, True
-    env = os.environ.get("CRMREV_PROGRESS")
-    if env:
-        return Path(env), True
     return default_progress_path(), False
 
 
@@ -610,7 +608,9 @@ def _load_snapshot(progress: Progress) -> tuple[_Snapshot | None, bool]:
 
 
 def _move_aside(path: Path) -> Path:
-    stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
+    from crmrev.clock import stamp as clock_stamp
+
+    stamp = clock_stamp()
     aside = path.with_name(f"{path.name}.corrupt-{stamp}")
     counter = 1
     while aside.exists():

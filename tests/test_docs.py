@@ -56,7 +56,8 @@ def test_no_args_shows_help(invoke):
 def test_help_text_is_shown_literally(invoke):
     """Typer renders help with Rich markup, which silently swallows [bracketed] text."""
     result = invoke("review", "--help", env={"COLUMNS": "200"})
-    assert "env CRMREV_DECKS; default: the bundled decks" in result.output
+    assert "Folder of decks (default: the bundled decks). [env var: CRMREV_DECKS]" in result.output
+    assert "[env var: CRMREV_TODAY]" in result.output and "[env var: CRMREV_PROGRESS]" in result.output
     assert "default: what is left of 20 a day" in result.output
     result = invoke("check", "--help", env={"COLUMNS": "200"})
     assert "default: seeds/ if it exists" in result.output
