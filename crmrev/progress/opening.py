@@ -1,0 +1,196 @@
+"""Opening progress: the location check, the one-writer lock, and repair (a damaged or older
+snapshot, an unfinished log line) before the store is handed over."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+from crmrev.errors import ProgressError, ProgressInUse
+from crmrev.fsutil import atomic_write
+from crmrev.progress.log import read_log
+from crmrev.progress.paths import backup_path, lock_path_for, log_path_for
+from crmrev.progress.snapshot import MIGRATIONS, VERSION, _validate_v1, decode_snapshot
+from crmrev.progress.store import BACKUPS, Progress
+
+if TYPE_CHECKING:
+    from filelock import BaseFileLock
+
+
+def _check_location(path: Path, explicit: bool, writable: bool) -> None:
+    if path.is_dir():
+        raise ProgressError("the progress path is a folder, not a file", path=str(path),
+                            hint="pass a file path such as progress.json")
+    if not path.parent.is_dir():
+        if explicit or not writable:
+            raise ProgressError(f"folder {path.parent} does not exist", path=str(path),
+                                hint="create the folder first, or choose another --progress path")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ProgressError(f"cannot create folder {path.parent}: {exc.strerror}",
+                                path=str(path)) from None
+    if writable:
+        import tempfile
+
+        try:
+            fd, probe = tempfile.mkstemp(prefix=".crmrev-probe-", dir=path.parent)
+            os.close(fd)
+            os.unlink(probe)
+        except OSError as exc:
+            raise ProgressError(f"cannot write in folder {path.parent}: {exc.strerror}",
+                                path=str(path), hint="fix the folder's permissions or choose "
+                                "another --progress path") from None
+
+
+def _acquire_lock(path: Path) -> BaseFileLock:
+    """One writer at a time. filelock uses flock on POSIX and msvcrt locking on Windows, both freed
+    by the operating system when a process dies, so a crash never leaves the progress locked."""
+    from filelock import FileLock, Timeout
+
+    lock_path = lock_path_for(path)
+    lock = FileLock(str(lock_path), timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise ProgressInUse("progress is in use by another crmrev session", path=str(path),
+                            hint="finish or quit the other session first; read-only commands "
+                            "such as `crmrev due` still work") from None
+    except OSError as exc:
+        raise ProgressError(f"cannot create the lock file: {exc.strerror}",
+                            path=str(lock_path)) from None
+    return lock
+
+
+class _Snapshot(NamedTuple):
+    version: int
+    columns: dict[str, list]
+    exam: dt.date | None
+    offset: int
+
+
+def _read_snapshot(data: bytes) -> _Snapshot:
+    """Bytes → a validated snapshot of any known version; ValueError (or KeyError, TypeError)
+    says it is damaged; ProgressError refuses a newer version."""
+    doc = decode_snapshot(data)
+    version = doc["version"]
+    if version > VERSION:
+        raise _TooNew(version)
+    columns, exam, offset = _validate_v1(_migrate(doc))
+    return _Snapshot(version, columns, exam, offset)
+
+
+class _TooNew(Exception):
+    pass
+
+
+def _load_snapshot(path: Path, writable: bool, notices: list[str]) -> tuple[_Snapshot | None, bool]:
+    """Returns (a valid snapshot or None, whether it came from a backup)."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        data = None
+    except OSError as exc:
+        raise ProgressError(f"cannot read progress: {exc.strerror}", path=str(path)) from None
+    if data is not None:
+        try:
+            return _read_snapshot(data), False
+        except _TooNew as exc:
+            raise ProgressError(
+                f"progress was written by a newer crmrev (format version {exc.args[0]}; this one "
+                f"knows {VERSION}). It was left untouched", path=str(path),
+                hint="upgrade crmrev: pip install --upgrade crmrev") from None
+        except (ValueError, UnicodeDecodeError, RecursionError, KeyError, TypeError, AttributeError) as exc:
+            reason = str(exc) or type(exc).__name__
+            if not writable:
+                notices.append(f"{path} is damaged ({reason}); showing the newest backup. "
+                                        "The next review session will repair it")
+            else:
+                aside = _move_aside(path)
+                notices.append(f"{path} was damaged ({reason}); the damaged file was "
+                                        f"kept as {aside.name}")
+    return _newest_backup(path, notices, after_damage=data is not None)
+
+
+def _move_aside(path: Path) -> Path:
+    from crmrev.clock import stamp as clock_stamp
+
+    stamp = clock_stamp()
+    aside = path.with_name(f"{path.name}.corrupt-{stamp}")
+    counter = 1
+    while aside.exists():
+        counter += 1
+        aside = path.with_name(f"{path.name}.corrupt-{stamp}-{counter}")
+    os.replace(path, aside)
+    return aside
+
+
+def _newest_backup(path: Path, notices: list[str], after_damage: bool) -> tuple[_Snapshot | None, bool]:
+    for number in range(1, BACKUPS + 1):
+        candidate = backup_path(path, number)
+        try:
+            snapshot = _read_snapshot(candidate.read_bytes())
+        except (OSError, ValueError, UnicodeDecodeError, KeyError, TypeError, RecursionError,
+                AttributeError, _TooNew):
+            continue
+        notices.append(f"restored progress from backup {candidate.name}; answers since "
+                                "then were replayed from the review log")
+        return snapshot, True
+    if after_damage:
+        notices.append("no valid backup was found; progress was rebuilt from the review "
+                                "log alone")
+    return None, False
+
+
+def _migrate(doc: dict) -> dict:
+    while doc["version"] < VERSION:
+        doc = MIGRATIONS[doc["version"]](doc)
+    return doc
+
+
+def open_progress(path: Path, *, writable: bool, explicit: bool = True) -> Progress:
+    """Load progress. writable=True takes the one-writer lock for the life of the store and
+    repairs what it finds (damaged snapshot, unfinished log line, older version)."""
+    _check_location(path, explicit, writable)
+    lock = _acquire_lock(path) if writable else None
+    notices: list[str] = []
+    try:
+        snapshot, from_backup = _load_snapshot(path, writable, notices)
+        repaired = from_backup
+        offset = 0
+        if snapshot is not None:
+            offset = snapshot.offset
+            if snapshot.version < VERSION:
+                repaired = True
+                if writable and not from_backup:
+                    kept = path.with_name(f"{path.name}.v{snapshot.version}.bak")
+                    atomic_write(kept, path.read_bytes())  # the old file, before any change
+                    notices.append(f"progress was upgraded from format version {snapshot.version} "
+                                   f"to {VERSION}; the old file is kept as {kept.name}")
+        log_path = log_path_for(path)
+        log_size = log_path.stat().st_size if log_path.exists() else 0
+        if offset > log_size:
+            notices.append("the review log is shorter than the snapshot expects; the snapshot was "
+                           "kept and the log continues from its current end")
+            offset, repaired = log_size, True
+        tail = read_log(log_path, offset)
+        if tail.damaged:
+            notices.append(f"{len(tail.damaged)} damaged line(s) in {log_path.name} were skipped "
+                           "(they are still in the file)")
+        progress = Progress(path, columns=snapshot.columns if snapshot else None,
+                            exam=snapshot.exam if snapshot else None, snapshot_offset=offset,
+                            log_end=tail.end, lock=lock, notices=notices)
+    except BaseException:
+        if lock is not None:
+            lock.release()
+        raise
+    try:
+        progress.replay(tail.entries)
+        if writable and (repaired or tail.entries or (snapshot is None and tail.end > 0)):
+            progress.save()  # the repair (or the replayed answers) becomes the new snapshot
+    except BaseException:
+        progress.abandon()
+        raise
+    return progress

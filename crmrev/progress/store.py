@@ -1,0 +1,256 @@
+"""The store: card states and the review log, saving an answer, undo, snapshots and backups."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+from crmrev import scheduler
+from crmrev.errors import ProgressError
+from crmrev.fsutil import atomic_write, full_fsync
+from crmrev.model import CardState, Review, ReviewKind
+from crmrev.progress.log import _BACKWARD_BLOCK, ExamEvent, _review_from, encode_entry, parse_entry
+from crmrev.progress.paths import backup_path, log_path_for
+from crmrev.progress.snapshot import (
+    _LINE_DECODER,
+    DueView,
+    encode_snapshot,
+    encode_snapshot_columns,
+    states_from_columns,
+)
+
+if TYPE_CHECKING:
+    from filelock import BaseFileLock
+
+BACKUPS = 5
+
+class _Undo(NamedTuple):
+    offset: int
+    card: str
+    previous: CardState | None
+
+
+class Progress:
+    """Per-card state and the review log. Open with open_progress()."""
+
+    def __init__(self, path: Path, *, columns: dict[str, list] | None = None, exam: dt.date | None = None,
+                 snapshot_offset: int = 0, log_end: int = 0, lock: BaseFileLock | None = None,
+                 notices: list[str] | None = None) -> None:
+        """A store over what opening found; writable when it holds the writer's lock."""
+        self.path = path
+        self.log_path = log_path_for(path)
+        # Card states stay as the snapshot's columns until something needs CardState objects:
+        # counting what is due reads the columns directly (see DueView).
+        self._columns = columns
+        self._states: dict[str, CardState] | None = None
+        self.exam = exam
+        self.notices = notices if notices is not None else []
+        self.snapshot_offset = snapshot_offset
+        self.log_end = log_end
+        self.writable = lock is not None
+        self._lock = lock
+        self._log_fd: int | None = None
+        self._undo: list[_Undo] = []
+        self._dirty = False
+
+    def replay(self, entries: Iterable[Review | ExamEvent]) -> None:
+        """Fold log entries written after the snapshot into the state, as they were when given:
+        only the first grade of a day moves the schedule."""
+        for entry in entries:
+            if isinstance(entry, ExamEvent):
+                self.exam = entry.date
+            elif entry.kind == ReviewKind.FIRST:
+                states = self.states
+                states[entry.card] = scheduler.review(states.get(entry.card), entry.grade, entry.day)
+
+    # -- reading
+
+    @property
+    def states(self) -> dict[str, CardState]:
+        if self._states is None:
+            self._states = states_from_columns(self._columns) if self._columns else {}
+            self._columns = None
+        return self._states
+
+    def due_view(self) -> DueView:
+        if self._states is None and self._columns is not None:
+            return DueView.of_columns(self._columns)
+        return DueView.of_states(self.states)
+
+    def iter_reviews(self) -> Iterator[Review]:
+        """The full history, oldest first, streamed line by line (only stats needs it). Damaged
+        lines are skipped, as on load; an unfinished last line was never acknowledged."""
+        if not self.log_path.exists():
+            return
+        days: dict[str, dt.date] = {}
+        decode = _LINE_DECODER.decode
+        with open(self.log_path, "rb") as handle:
+            for line in handle:
+                if not line.endswith(b"\n"):
+                    return
+                try:
+                    entry = parse_entry(decode(line.decode("utf-8")), days)
+                except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+                    continue
+                if isinstance(entry, Review):
+                    yield entry
+
+    def reviews_on(self, day: dt.date) -> list[Review]:
+        """The answers given on `day`, oldest first. The log is read backwards from its end, a block
+        at a time, only as far as the day goes back: a session starts in the same time whatever the
+        history's length. Damaged lines are skipped, as everywhere."""
+        if not self.log_path.exists():
+            return []
+        found: list[Review] = []
+        with open(self.log_path, "rb") as handle:
+            end = min(handle.seek(0, os.SEEK_END), self.log_end or handle.tell())
+            data, position = b"", end
+            while position > 0:
+                step = min(_BACKWARD_BLOCK, position)
+                position -= step
+                handle.seek(position)
+                data = handle.read(step) + data
+                lines = data.split(b"\n")
+                data = lines[0] if position > 0 else b""  # the first line may be cut: read it next time
+                older = False
+                for line in reversed(lines[1:] if position > 0 else lines):
+                    review = _review_from(line)
+                    if review is None:
+                        continue
+                    if review.day < day:
+                        older = True
+                        break
+                    if review.day == day:
+                        found.append(review)
+                if older:
+                    break
+        found.reverse()
+        return found
+
+    def introduced_on(self, day: dt.date) -> int:
+        return self.due_view().introduced_on(day)
+
+    # -- writing
+
+    def _append(self, entry: Review | dict) -> int:
+        if not self.writable:
+            raise ProgressError("progress was opened read-only", path=str(self.path))
+        line = encode_entry(entry)
+        before = self.log_end
+        try:
+            if self._log_fd is None:
+                self._log_fd = os.open(self.log_path, os.O_WRONLY | os.O_CREAT, 0o644)
+                os.ftruncate(self._log_fd, before)  # drop an unacknowledged partial line
+            os.lseek(self._log_fd, before, os.SEEK_SET)
+            written = 0
+            while written < len(line):
+                written += os.write(self._log_fd, line[written:])
+            full_fsync(self._log_fd)
+        except OSError as exc:
+            self._rollback_log(before)
+            raise ProgressError(f"could not save your answer: {exc.strerror}. It was not recorded; "
+                                "every earlier answer is safe", path=str(self.log_path),
+                                hint="free some disk space or fix the folder's permissions, "
+                                "then review again") from None
+        self.log_end = before + len(line)
+        self._dirty = True
+        return before
+
+    def _rollback_log(self, offset: int) -> None:
+        try:
+            if self._log_fd is not None:
+                os.ftruncate(self._log_fd, offset)
+        except OSError:
+            pass  # an unterminated partial line is ignored by read_log anyway
+
+    def record(self, review: Review) -> CardState | None:
+        """Save one answer durably, then update the state. Returns the card's new state."""
+        previous = self.states.get(review.card)
+        offset = self._append(review)
+        self._undo.append(_Undo(offset, review.card, previous))
+        if review.kind == ReviewKind.FIRST:
+            self.states[review.card] = scheduler.review(previous, review.grade, review.day)
+        return self.states.get(review.card)
+
+    def undo(self) -> str | None:
+        """Take back the last answer of this session: its state and its log line."""
+        if not self._undo:
+            return None
+        step = self._undo.pop()
+        assert self._log_fd is not None
+        try:
+            os.ftruncate(self._log_fd, step.offset)
+            full_fsync(self._log_fd)
+        except OSError as exc:
+            self._undo.append(step)
+            raise ProgressError(f"could not undo: {exc.strerror}", path=str(self.log_path)) from None
+        self.log_end = step.offset
+        if step.previous is None:
+            self.states.pop(step.card, None)
+        else:
+            self.states[step.card] = step.previous
+        return step.card
+
+    def set_exam(self, day: dt.date | None) -> None:
+        self._append({"event": "exam", "date": day.isoformat() if day else None})
+        self.exam = day
+        self.save()
+
+    def save(self) -> None:
+        """Fold the log into a new snapshot, keeping rotating backups of the old one."""
+        if not self.writable:
+            return
+        if self._states is None and self._columns is not None:
+            data = encode_snapshot_columns(self._columns, self.exam, self.log_end)
+        else:
+            data = encode_snapshot(self.states, self.exam, self.log_end)
+        try:
+            self._rotate_backups()
+            atomic_write(self.path, data)
+        except OSError as exc:
+            raise ProgressError(f"could not write the progress snapshot: {exc.strerror}. Your "
+                                "answers are safe in the review log and will be folded in next "
+                                "time", path=str(self.path)) from None
+        self.snapshot_offset = self.log_end
+        self._undo.clear()
+        self._dirty = False
+
+    def _rotate_backups(self) -> None:
+        if not self.path.exists():
+            return
+        current = self.path.read_bytes()
+        for number in range(BACKUPS - 1, 0, -1):
+            older = backup_path(self.path, number)
+            if older.exists():
+                os.replace(older, backup_path(self.path, number + 1))
+        atomic_write(backup_path(self.path, 1), current)
+
+    def close(self) -> None:
+        if self._dirty:
+            self.save()
+        self.abandon()
+
+    def abandon(self) -> None:
+        """Let go of the files and the lock without saving (when opening failed half-way)."""
+        self._dirty = False
+        if self._log_fd is not None:
+            os.close(self._log_fd)
+            self._log_fd = None
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+    def __enter__(self) -> Progress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            self.close()
+        except ProgressError:
+            if exc[0] is None:
+                raise
+
+
