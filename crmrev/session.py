@@ -1,6 +1,6 @@
 """One review session as a small state machine: what is shown, what a grade or an undo does.
 
-No terminal code here; ui.py drives it with keys or lines. Every grade goes through
+No terminal code here; crmrev.ui drives it with keys or lines. Every grade goes through
 Progress.record, which is on disk before the next card is returned.
 """
 
@@ -51,15 +51,26 @@ class Session:
     def start(cls, queue: list[Item], progress: Progress, today: dt.date,
               now: Callable[[], dt.datetime],
               cram: Callable[[set[str]], list[Item]] | None = None) -> Session:
-        return cls(deque(queue), progress, today, now, cram)
+        session = cls(deque(queue), progress, today, now, cram)
+        session._cram_when_done()
+        return session
 
     @property
     def current(self) -> Item | None:
+        """The card on show; reading it changes nothing."""
+        return self.pending[0] if self.pending else None
+
+    def _cram_when_done(self) -> None:
+        """With --cram, once the due cards are done the weakest cards for the exam follow."""
         if not self.pending and self.cram is not None and not self._cram_started:
             self._cram_started = True
             seen = {review.card for review in self.reviews}
             self.pending.extend(self.cram(seen))
-        return self.pending[0] if self.pending else None
+
+    def next_due(self, card_id: str) -> dt.date | None:
+        """When a card comes back, after the answers so far."""
+        state = self.progress.states.get(card_id)
+        return state.due if state is not None else None
 
     @property
     def position(self) -> tuple[int, int]:
@@ -97,6 +108,7 @@ class Session:
         if quality < REPEAT_BELOW and review.kind != ReviewKind.CRAM:
             self.pending.append(item)
         self.reviews.append(review)
+        self._cram_when_done()
         return review
 
     def undo(self) -> Review | None:

@@ -175,3 +175,28 @@ def test_a_cram_answer_is_logged_but_never_moves_the_schedule(tmp_path):
     with open_progress(path, writable=False) as store:
         assert store.states["a"] == before
         assert [r.kind for r in store.iter_reviews()] == ["first", "cram"]
+
+
+def test_reading_the_current_card_changes_nothing(tmp_path):
+    import datetime as dt
+
+    from crmrev.decks import load_decks
+    from crmrev.queue import Item
+    from crmrev.session import Session
+    from tests.helpers import DECKS
+
+    deck = load_decks(DECKS)[0]
+    calls = []
+
+    def cram(seen):
+        calls.append(set(seen))
+        return [Item(deck.cards[1], deck, False)]
+
+    with open_progress(tmp_path / "p.json", writable=True) as store:
+        session = Session.start([Item(deck.cards[0], deck, False)], store, dt.date(2026, 6, 1),
+                                lambda: dt.datetime(2026, 6, 1, 9), cram)
+        assert [session.current.card.id for _ in range(3)] == [deck.cards[0].id] * 3
+        assert calls == []  # nothing started by looking
+        session.grade(5)
+        assert calls == [{deck.cards[0].id}] and session.cramming
+        assert session.current.card.id == deck.cards[1].id

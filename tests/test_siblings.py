@@ -16,6 +16,7 @@ from crmrev.model import Card, CardState, Deck
 from crmrev.progress import log_path_for
 from crmrev.queue import Queue, build_queue, cram_queue
 from crmrev.session import Session
+from crmrev.ui.interactive import card_view
 from tests.helpers import finish, spawn
 
 DAY = dt.date(2026, 3, 2)
@@ -227,7 +228,7 @@ def render(card: Card, revealed: bool, show_note: bool) -> str:
                             progress=None, today=DAY, now=dt.datetime.now)  # type: ignore[arg-type]
     console = Console(file=io.StringIO(), width=100, color_system=None, highlight=False,
                       emoji=False, markup=False)
-    console.print(ui._card_view(session, revealed, "", show_note))
+    console.print(card_view(session, revealed, "", show_note))
     return console.file.getvalue()
 
 

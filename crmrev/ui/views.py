@@ -1,4 +1,4 @@
-"""Everything a person sees: Rich rendering, the keypress loop and the scripted line protocol.
+"""The Rich views: safe text, the session summary, the due table and the stats screen.
 
 All deck text is untrusted. It is wrapped in rich.text.Text (so `[bold]`, `[/]` and `:smile:` are
 shown literally, never parsed as markup or emoji) after text.neutralise has made escape sequences,
@@ -8,11 +8,6 @@ C1 controls and bidi overrides visible.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import re
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 
 from rich import box
 from rich.console import Console, Group
@@ -20,16 +15,10 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from crmrev.model import GRADE_LABELS, Card
+from crmrev.model import Card
 from crmrev.scheduler import PASSING_GRADE
-from crmrev.session import Session
 from crmrev.stats import FORECAST_DAYS, MATURE_DAYS, RETENTION_DAYS
 from crmrev.text import neutralise, normalise_space, plural
-
-KEY_HELP = "space/enter reveal · u undo · q save and quit"
-NOTE_KEY_HELP = "space/enter reveal · n show the note this card came from · u undo · q save and quit"
-NOTE_HIDE_HELP = "space/enter reveal · n hide the note · u undo · q save and quit"
-LEGEND = "  ".join(f"{grade} {label}" for grade, label in GRADE_LABELS.items())
 
 
 def safe(text: str, style: str = "") -> Text:
@@ -48,194 +37,6 @@ def note_to_show(card: Card) -> str | None:
 def make_console() -> Console:
     return Console(highlight=False, emoji=False, markup=False,
                    soft_wrap=False)
-
-
-# ---------------------------------------------------------------- interactive
-
-
-# ESC [ parameters final-byte (arrows, Home, F5…), ESC O x (F1-F4 on many terminals), or ESC alone.
-_ESCAPE_SEQUENCE = re.compile(rb"\x1b(?:\[[0-?]*[ -/]*[@-~]|O.)?")
-
-
-class Keys:
-    """Single keypresses from a terminal in cbreak mode (no Enter needed; Ctrl-C still works)."""
-
-    def __init__(self, fd: int) -> None:
-        self.fd = fd
-        self._pending = b""
-
-    def read(self) -> str:
-        """One key. Whatever one read returns is kept, so keys typed quickly are not lost, and
-        an escape sequence (an arrow or function key) is dropped whole; a lone Esc, which is all
-        one read returns, is dropped alone rather than waiting for more bytes that never come."""
-        if not self._pending:
-            self._pending = os.read(self.fd, 32)
-        data = self._pending
-        if not data or data[:1] == b"\x04":
-            return "q"  # end of input or Ctrl-D: save and quit
-        if data[:1] == b"\x1b":
-            sequence = _ESCAPE_SEQUENCE.match(data)
-            self._pending = data[sequence.end() if sequence else 1:]
-            return ""
-        self._pending = data[1:]
-        return data[:1].decode("latin-1")
-
-
-class GetcharKeys:
-    """Single keys where there is no termios (Windows): Click's getchar, which reads the console
-    with msvcrt. Special keys arrive as a prefix and a code ("\\xe0H" for up), Esc alone."""
-
-    def __init__(self, getchar: Callable[[], str]) -> None:
-        self.getchar = getchar
-
-    def read(self) -> str:
-        key = self.getchar()
-        if not key or key in ("\x04", "\x1a"):
-            return "q"  # Ctrl-D or Ctrl-Z: save and quit
-        if key[0] in ("\x1b", "\x00", "\xe0"):
-            return ""
-        return key[0]
-
-
-@contextmanager
-def cbreak(fd: int) -> Iterator[Keys | GetcharKeys]:
-    try:
-        import termios
-        import tty
-    except ImportError:
-        import typer
-
-        yield GetcharKeys(typer.getchar)
-        return
-
-    saved = termios.tcgetattr(fd)
-    try:
-        tty.setcbreak(fd)
-        yield Keys(fd)
-    finally:
-        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
-
-
-def progress_bar(done: int, total: int, width: int = 40) -> Text:
-    # Rich's ProgressBar swallows the next line when it sits in a Group, so draw a plain one.
-    total = max(total, 1)
-    filled = round(width * done / total)
-    return Text.assemble(("━" * filled, "green"), ("━" * (width - filled), "grey37"),
-                         f" {done}/{total} done")
-
-
-def _card_view(session: Session, revealed: bool, message: str, show_note: bool = False) -> Group:
-    item = session.current
-    assert item is not None
-    note = note_to_show(item.card) if revealed else None
-    number, total = session.position
-    header = Table.grid(expand=True)
-    header.add_column(ratio=1)
-    header.add_column(justify="right")
-    label = f"card {number} of {total}" + (" · cram" if session.cramming else "")
-    header.add_row(Text.assemble(safe(item.deck.title, "bold"), ("  " + item.card.type, "dim")),
-                   Text(label))
-    parts: list = [header, progress_bar(number - 1, total),
-                   Panel(safe(item.card.front), title=Text("Question"), title_align="left",
-                         padding=(1, 2))]
-    if revealed:
-        parts.append(Panel(safe(item.card.back), title=Text("Answer"), title_align="left",
-                           padding=(1, 2), border_style="green"))
-        if note is not None and show_note:
-            parts.append(Panel(safe(note), title=Text("The note this card came from"),
-                               title_align="left", padding=(1, 2), border_style="cyan"))
-        parts.append(Text("Grade: " + LEGEND, style="bold"))
-    else:
-        parts.append(Text("Grades: " + LEGEND, style="dim"))
-    key_help = KEY_HELP if note is None else NOTE_HIDE_HELP if show_note else NOTE_KEY_HELP
-    parts.append(Text(key_help, style="dim"))
-    if message:
-        parts.append(Text(message, style="yellow"))
-    return Group(*parts)
-
-
-def run_interactive(session: Session, console: Console, keys: Keys | GetcharKeys) -> bool:
-    """Returns True when the queue was finished, False when the learner quit."""
-    message = ""
-    while session.current is not None:
-        revealed = show_note = False
-        while True:
-            if console.is_terminal:
-                console.clear()
-            console.print(_card_view(session, revealed, message, show_note))
-            message = ""
-            key = keys.read()
-            if key in (" ", "\r", "\n"):
-                revealed = True
-            elif key == "n":
-                item = session.current
-                if item is not None and note_to_show(item.card) is not None:
-                    if revealed:
-                        show_note = not show_note
-                    else:
-                        message = "Reveal the answer first (space or enter), then n shows the note."
-            elif key in "012345" and key:
-                if not revealed:
-                    message = "Reveal the answer first (space or enter), then grade it."
-                    continue
-                review = session.grade(int(key))
-                message = f"Saved: grade {review.grade} ({GRADE_LABELS[review.grade]})."
-                break
-            elif key == "u":
-                undone = session.undo()
-                message = "Undid the last grade." if undone else "Nothing to undo yet."
-                break
-            elif key == "q":
-                return False
-    return True
-
-
-# ---------------------------------------------------------------- scripted
-
-
-def _out(text: str) -> None:
-    sys.stdout.write(text + "\n")
-    sys.stdout.flush()
-
-
-def run_scripted(session: Session, lines: Iterator[str]) -> bool:
-    """Front, back, then one line: a grade 0-5, `n` (print the card's note, then ask again), `u`
-    or `q`. End of input ends the session."""
-    while (item := session.current) is not None:
-        number, total = session.position
-        _out(f"[{number}/{total}] {neutralise(item.deck.title)} ({item.card.type})")
-        _out(f"Q: {neutralise(item.card.front)}")
-        _out(f"A: {neutralise(item.card.back)}")
-        while True:
-            _out("grade (0-5, u, q)?")
-            line = next(lines, None)
-            if line is None:
-                return False
-            answer = line.strip().lower()
-            if answer in {"0", "1", "2", "3", "4", "5"}:
-                review = session.grade(int(answer))
-                state = session.progress.states.get(review.card)
-                due = f", next due {state.due.isoformat()}" if state else ""
-                _out(f"saved {review.card} grade {review.grade} ({review.kind}){due}")
-                break
-            if answer == "u":
-                undone = session.undo()
-                _out(f"undone {undone.card}" if undone else "nothing to undo")
-                break
-            if answer == "q":
-                return False
-            if answer == "n":
-                note = note_to_show(item.card)
-                if note is not None:
-                    _out(f"N: {neutralise(note)}")
-                else:
-                    print("crmrev: this card has no note beyond its answer", file=sys.stderr,
-                          flush=True)
-                continue
-            if answer:
-                print(f"crmrev: expected a grade 0-5, 'u' or 'q', not {neutralise(answer)!r}",
-                      file=sys.stderr, flush=True)
-    return True
 
 
 # ---------------------------------------------------------------- summaries and tables

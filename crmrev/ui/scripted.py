@@ -1,0 +1,55 @@
+"""The line protocol for a review with stdin not a terminal: Q:/A: lines out, one grade line in."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+
+from crmrev.session import Session
+from crmrev.text import neutralise
+from crmrev.ui.views import note_to_show
+
+
+def _out(text: str) -> None:
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
+
+
+def run_scripted(session: Session, lines: Iterator[str]) -> bool:
+    """Front, back, then one line: a grade 0-5, `n` (print the card's note, then ask again), `u`
+    or `q`. End of input ends the session."""
+    while (item := session.current) is not None:
+        number, total = session.position
+        _out(f"[{number}/{total}] {neutralise(item.deck.title)} ({item.card.type})")
+        _out(f"Q: {neutralise(item.card.front)}")
+        _out(f"A: {neutralise(item.card.back)}")
+        while True:
+            _out("grade (0-5, u, q)?")
+            line = next(lines, None)
+            if line is None:
+                return False
+            answer = line.strip().lower()
+            if answer in {"0", "1", "2", "3", "4", "5"}:
+                review = session.grade(int(answer))
+                next_due = session.next_due(review.card)
+                due = f", next due {next_due.isoformat()}" if next_due else ""
+                _out(f"saved {review.card} grade {review.grade} ({review.kind}){due}")
+                break
+            if answer == "u":
+                undone = session.undo()
+                _out(f"undone {undone.card}" if undone else "nothing to undo")
+                break
+            if answer == "q":
+                return False
+            if answer == "n":
+                note = note_to_show(item.card)
+                if note is not None:
+                    _out(f"N: {neutralise(note)}")
+                else:
+                    print("crmrev: this card has no note beyond its answer", file=sys.stderr,
+                          flush=True)
+                continue
+            if answer:
+                print(f"crmrev: expected a grade 0-5, 'u' or 'q', not {neutralise(answer)!r}",
+                      file=sys.stderr, flush=True)
+    return True
