@@ -8,7 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
+
+# Tests that need a pseudo-terminal, fork/setuid or POSIX signals say so on other systems.
+POSIX_ONLY = pytest.mark.skipif(os.name != "posix", reason="needs POSIX: a pty, fork/setuid or its signals")
 SEEDS = ROOT / "seeds"
 DECKS = ROOT / "decks"
 

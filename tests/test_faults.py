@@ -10,7 +10,9 @@ import time
 import pytest
 
 from crmrev.progress import log_path_for, open_progress
-from tests.helpers import bundled_cards, read_until, run_crmrev, start_scripted
+from tests.helpers import POSIX_ONLY, bundled_cards, read_until, run_crmrev, start_scripted
+
+pytestmark = POSIX_ONLY
 
 
 def acked(lines: list[str]) -> list[str]:

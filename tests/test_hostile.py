@@ -10,7 +10,7 @@ import pytest
 
 from crmrev.decks import load_deck
 from crmrev.errors import DeckError
-from tests.helpers import finish, reveal_and_grade, run_crmrev, spawn
+from tests.helpers import POSIX_ONLY, finish, reveal_and_grade, run_crmrev, spawn
 
 CARD = "- id: c1\n  type: concept\n  front: What is churn?\n  back: Customers leaving.\n"
 
@@ -144,6 +144,7 @@ def test_hostile_text_through_a_pipe(tmp_path):
     assert "Deck ␛[31mred" in result.stdout
 
 
+@POSIX_ONLY
 def test_hostile_text_on_a_real_terminal(tmp_path):
     folder = hostile_text_deck(tmp_path)
     # wide enough that the panel does not wrap the card text

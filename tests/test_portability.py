@@ -14,7 +14,7 @@ import pytest
 
 from crmrev.progress import open_progress
 from crmrev.ui import GetcharKeys
-from tests.helpers import env_for, read_until
+from tests.helpers import POSIX_ONLY, env_for, read_until
 
 # Runs crmrev with the POSIX-only modules blocked, before anything can import them.
 BLOCKED = """
@@ -66,6 +66,7 @@ def test_review_saves_and_every_command_works_without_posix_modules(tmp_path):
         assert len(list(store.iter_reviews())) == 4
 
 
+@POSIX_ONLY
 def test_lock_contention_and_crash_recovery_without_posix_modules(tmp_path):
     progress = tmp_path / "progress.json"
     first = start_blocked(progress, "--limit", "5")

@@ -15,7 +15,7 @@ import tempfile
 import pytest
 
 from crmrev.progress import FORMAT, log_path_for, open_progress
-from tests.helpers import ROOT, env_for, run_crmrev
+from tests.helpers import POSIX_ONLY, ROOT, env_for, run_crmrev
 
 
 def saved(output: str) -> int:
@@ -89,6 +89,7 @@ def test_unusable_progress_path_fails_before_the_first_card(invoke, tmp_path, wh
     assert ("is a folder" if where == "directory" else "does not exist") in result.output
 
 
+@POSIX_ONLY
 def test_read_only_folder_as_an_unprivileged_user(invoke):
     """Root ignores permissions, so the review runs in a child that drops to 'nobody'."""
     invoke("due")  # import everything the command needs before dropping privileges
@@ -192,6 +193,7 @@ def test_stdin_from_dev_null_is_an_empty_script(tmp_path):
     assert result.stderr == ""
 
 
+@POSIX_ONLY  # a shell pipeline (yes, head)
 def test_closed_stdin(tmp_path):
     result = subprocess.run(f"{sys.executable} -m crmrev review <&-", shell=True, capture_output=True,
                             text=True, env=env_for(tmp_path / "p.json"), timeout=60)
@@ -199,6 +201,7 @@ def test_closed_stdin(tmp_path):
     assert "Traceback" not in result.stderr
 
 
+@POSIX_ONLY  # a shell pipeline (yes, head)
 def test_closed_output_pipe_keeps_the_answers(tmp_path):
     progress = tmp_path / "p.json"
     # The reader prints up to the first acknowledged answer, then leaves: crmrev's next write
@@ -221,6 +224,7 @@ def test_closed_output_pipe_keeps_the_answers(tmp_path):
     json.loads(progress.read_text())  # the snapshot is whole
 
 
+@POSIX_ONLY  # a shell pipeline (yes, head)
 @pytest.mark.parametrize("command", [["due"], ["stats"], ["check", str(ROOT / "decks")]])
 def test_closed_pipe_for_read_only_commands(tmp_path, command):
     result = subprocess.run(f"{sys.executable} -m crmrev {' '.join(command)} | head -1", shell=True,

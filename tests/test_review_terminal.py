@@ -6,7 +6,9 @@ import pexpect
 import pytest
 
 from crmrev.progress import open_progress
-from tests.helpers import entries, finish, reveal_and_grade, spawn
+from tests.helpers import POSIX_ONLY, entries, finish, reveal_and_grade, spawn
+
+pytestmark = POSIX_ONLY
 
 
 def test_keys_reveal_grade_undo_and_quit(tmp_path):

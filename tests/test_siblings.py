@@ -17,7 +17,7 @@ from crmrev.progress import log_path_for
 from crmrev.queue import Queue, build_queue, cram_queue
 from crmrev.session import Session
 from crmrev.ui.interactive import card_view
-from tests.helpers import finish, spawn
+from tests.helpers import POSIX_ONLY, finish, spawn
 
 DAY = dt.date(2026, 3, 2)
 NOTE_A = "Tickets are triaged by urgency, then [bold]age[/bold] in the queue."
@@ -245,6 +245,7 @@ def test_note_key_only_offered_when_the_note_adds_something():
     assert ui.note_to_show(card._replace(note=None)) is None
 
 
+@POSIX_ONLY
 def test_n_in_a_real_terminal_shows_the_note(tmp_path, decks):
     progress = tmp_path / "progress.json"
     child = spawn(progress, "--decks", str(decks), "--new", "1")

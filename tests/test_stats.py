@@ -9,8 +9,8 @@ import sys
 
 import pytest
 
+from tests.helpers import POSIX_ONLY, env_for, record
 from tests.helpers import TINY_DECK as DECK
-from tests.helpers import env_for, record
 
 # (day, card, grade, kind)
 HISTORY = [
@@ -129,6 +129,7 @@ def test_no_color_and_dumb_terminal_emit_no_escapes(tmp_path, tiny, progress_pat
         assert "Mastery per deck" in result.stdout.decode()
 
 
+@POSIX_ONLY  # a shell pipeline
 def test_closed_pipe_is_clean(tiny, progress_path):
     result = subprocess.run(f"{sys.executable} -m crmrev stats --decks {tiny} | head -1", shell=True,
                             capture_output=True, text=True, env=env_for(progress_path, "2026-03-04"), timeout=60)
