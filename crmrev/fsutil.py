@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -9,18 +10,26 @@ from pathlib import Path
 def full_fsync(fd: int) -> None:
     """fsync, and on macOS F_FULLFSYNC: there fsync reaches the drive but not its platters, and
     Apple's documentation says only F_FULLFSYNC makes the data survive a power cut."""
-    try:
+    command = _full_fsync_command()
+    if command is not None:
         import fcntl
-    except ImportError:  # Windows: os.fsync is FlushFileBuffers, which is already full
-        os.fsync(fd)
-        return
-    if hasattr(fcntl, "F_FULLFSYNC"):
+
         try:
-            fcntl.fcntl(fd, fcntl.F_FULLFSYNC)
+            fcntl.fcntl(fd, command)
             return
         except OSError:
             pass  # some filesystems refuse it; a plain fsync is the best left
-    os.fsync(fd)
+    os.fsync(fd)  # on Windows this is FlushFileBuffers, which is already full
+
+
+@functools.cache
+def _full_fsync_command() -> int | None:
+    """Looked up once, not per answer: F_FULLFSYNC where fcntl has it (macOS), else None."""
+    try:
+        import fcntl
+    except ImportError:
+        return None
+    return getattr(fcntl, "F_FULLFSYNC", None)
 
 
 def fsync_dir(directory: Path) -> None:
