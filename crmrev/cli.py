@@ -169,14 +169,14 @@ def _print_json(data: object) -> None:
 
 
 def _emit(data: dict, as_json: bool, view: str) -> None:
-    """Read-only commands: the same dict as JSON, or rendered by ui.<view>. Rich is imported only
+    """Read-only commands: the same dict as JSON, or rendered by ui.views.<view>. Rich is imported only
     for the human view."""
     if as_json:
         _print_json(data)
         return
-    from crmrev import ui
+    from crmrev.ui import views
 
-    ui.make_console().print(getattr(ui, view)(data))
+    views.make_console().print(getattr(views, view)(data))
 
 
 @app.command()
@@ -206,14 +206,15 @@ def review(
     one line is read: a grade 0-5, n (print the note as an "N:" line), u or q. End of input ends
     the session cleanly. At most one card made from the same note is shown a day.
     """
-    from crmrev import clock, ui
+    from crmrev import clock
     from crmrev.reviewing import ReviewInterrupted, ReviewOptions, run_review
     from crmrev.text import plural
+    from crmrev.ui import views
 
     day = clock.today(today)
     all_decks = _load_decks(ctx, decks)
     options = ReviewOptions(deck or (), card_type or (), new, limit, cram)
-    console = ui.make_console()
+    console = views.make_console()
     try:
         with _open_progress(progress, writable=True) as store:
             result = run_review(all_decks, store, options, day, lambda: clock.now_on(day), sys.stdin,
@@ -222,12 +223,12 @@ def review(
         typer.echo(f"\nInterrupted: {plural(stop.answers, 'answer')} saved.", err=True)
         raise typer.Exit(stop.exit_code) from None
     if result.empty:
-        for line in ui.nothing_to_review_lines(result.summary, day):
+        for line in views.nothing_to_review_lines(result.summary, day):
             typer.echo(line)
     elif sys.stdin is not None and sys.stdin.isatty():
-        ui.render_summary(console, result.summary, result.finished)
+        views.render_summary(console, result.summary, result.finished)
     else:
-        for line in ui.summary_lines(result.summary):
+        for line in views.summary_lines(result.summary):
             typer.echo(line)
 
 

@@ -6,7 +6,6 @@ thousand of them, and tuples are the cheapest Python objects to define and to bu
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 from dataclasses import dataclass
 from enum import StrEnum
@@ -67,6 +66,8 @@ class Bullet(NamedTuple):
 def group_of(note: str) -> str:
     """The sibling group of every card made from one note: a short hash of the note's text, so
     identical notes in two decks are one group (their cards would answer each other)."""
+    import hashlib  # here, not at the top: it costs every command 3 ms of start-up, and only build needs it
+
     digest = hashlib.sha1(" ".join(note.split()).casefold().encode("utf-8")).hexdigest()
     return f"n-{digest[:10]}"
 

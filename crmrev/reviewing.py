@@ -74,7 +74,10 @@ def run_review(decks: Sequence[Deck], store: Progress, options: ReviewOptions, t
                now: Callable[[], dt.datetime], stdin: TextIO | None, console=None) -> ReviewResult:
     """One session over `decks` with an open, writable store. A terminal stdin gets the key loop
     (drawn on `console`), anything else the line protocol."""
-    from crmrev import ui
+    from crmrev.ui.interactive import run_interactive
+    from crmrev.ui.keys import cbreak
+    from crmrev.ui.scripted import run_scripted
+    from crmrev.ui.views import make_console
 
     started = time.monotonic()
     cards = select_cards(decks, options.deck_ids, options.types)
@@ -94,11 +97,11 @@ def run_review(decks: Sequence[Deck], store: Progress, options: ReviewOptions, t
     with _signals_interrupt():
         try:
             if stdin is not None and stdin.isatty():
-                with ui.cbreak(stdin.fileno()) as keys:
-                    finished = ui.run_interactive(session, console or ui.make_console(), keys)
+                with cbreak(stdin.fileno()) as keys:
+                    finished = run_interactive(session, console or make_console(), keys)
             else:
                 lines = iter(stdin.readline, "") if stdin is not None else iter(())
-                finished = ui.run_scripted(session, lines)
+                finished = run_scripted(session, lines)
         except (KeyboardInterrupt, _Signalled) as exc:
             store.close()
             code = EXIT_INTERRUPTED if isinstance(exc, KeyboardInterrupt) else 128 + exc.signum

@@ -20,12 +20,16 @@ def test_benchmark_suite_quick_writes_every_figure(tmp_path):
                                                                               "HOME": str(tmp_path)})
     assert result.returncode == 0, result.stderr
     figures = json.loads(out.read_text())
-    for key in ("startup_ratio", "due_scale_ratio", "save_growth_ratio", "build_scaling", "sm2_speedup",
-                "peak_rss_mb_100k"):
+    targets = ("startup_due_ratio", "startup_stats_json_ratio", "startup_stats_ratio", "first_card_ratio",
+               "heavy_due_ratio", "heavy_stats_json_ratio", "heavy_first_card_ratio", "save_growth_ratio",
+               "build_scaling", "peak_rss_mb_heavy")
+    for key in (*targets, "sm2_speedup"):
         assert isinstance(figures[key], float) and figures[key] > 0, key
-    assert figures["check_s"] > 0 and figures["check_decks"] == 100
-    for key in ("startup_ratio", "sm2_speedup", "peak_rss_mb_100k"):
         assert key in result.stdout
+    assert figures["check_s"] > 0 and figures["check_decks"] == 100
+    assert set(figures["peak_rss_mb_by_command"]) == {"due", "stats_json", "stats", "review", "exam"}
+    assert figures["scale"]["heavy_reviews_logged"] > 50 * figures["scale"]["heavy_cards"] * 0.9
+    assert figures["machine"]["typer"]  # the start-up figures say which typer they were taken with
 
 
 def test_exam_simulation_is_deterministic_and_reports_both_arms(tmp_path):

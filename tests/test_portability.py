@@ -13,15 +13,34 @@ from pathlib import Path
 import pytest
 
 from crmrev.progress import open_progress
-from crmrev.ui import GetcharKeys
+from crmrev.ui.keys import GetcharKeys
 from tests.helpers import POSIX_ONLY, env_for, read_until
 
-# Runs crmrev with the POSIX-only modules blocked, before anything can import them.
+# Runs crmrev with the POSIX-only modules blocked, before anything can import them. Windows'
+# msvcrt.locking is played by a stand-in with its semantics (a non-blocking lock on one byte from the
+# current position, PermissionError when another process holds it, freed when the process dies),
+# built on the real fcntl before it is blocked, so that crmrev's Windows lock path runs here.
 BLOCKED = """
-import os, sys, runpy
+import os, sys, runpy, types
+import subprocess, getpass  # they decide "am I on Windows?" by importing msvcrt: before the stand-in
+import fcntl as real_fcntl
+msvcrt = types.ModuleType("msvcrt")
+msvcrt.LK_UNLCK, msvcrt.LK_NBLCK = 0, 2
+def locking(fd, mode, nbytes):
+    start = os.lseek(fd, 0, os.SEEK_CUR)
+    if mode == msvcrt.LK_UNLCK:
+        real_fcntl.lockf(fd, real_fcntl.LOCK_UN, nbytes, start)
+        return
+    try:
+        real_fcntl.lockf(fd, real_fcntl.LOCK_EX | real_fcntl.LOCK_NB, nbytes, start)
+    except OSError:
+        raise PermissionError(13, "Permission denied") from None
+msvcrt.locking = locking
+if os.environ.get("NO_MSVCRT") != "1":
+    sys.modules["msvcrt"] = msvcrt
 class Blocked:
     def find_spec(self, name, path=None, target=None):
-        if name in ("fcntl", "termios", "tty"):
+        if name in ("fcntl", "termios", "tty") or (name == "msvcrt" and "msvcrt" not in sys.modules):
             raise ModuleNotFoundError(f"No module named {name!r} (blocked, as on Windows)")
         return None
 for name in ("fcntl", "termios", "tty"):
@@ -33,9 +52,11 @@ runpy.run_module("crmrev", run_name="__main__", alter_sys=True)
 """
 
 
-def blocked(progress: Path, *args: str, today: str = "2026-03-02", **kwargs) -> subprocess.CompletedProcess:
+def blocked(progress: Path, *args: str, today: str = "2026-03-02", no_msvcrt: bool = False,
+            **kwargs) -> subprocess.CompletedProcess:
+    env = env_for(progress, today, NO_MSVCRT="1" if no_msvcrt else "0")
     return subprocess.run([sys.executable, "-c", BLOCKED, *args], text=True, capture_output=True,
-                          env=env_for(progress, today), timeout=60, **kwargs)
+                          env=env, timeout=60, **kwargs)
 
 
 def start_blocked(progress: Path, *args: str, today: str = "2026-03-02") -> subprocess.Popen:
@@ -82,6 +103,14 @@ def test_lock_contention_and_crash_recovery_without_posix_modules(tmp_path):
     assert again.returncode == 0, again.stderr  # the dead process's lock does not block
     with open_progress(progress, writable=False) as store:
         assert line.split()[1] in store.states  # repaired from the log
+
+
+def test_with_no_file_locking_at_all_review_refuses_clearly_and_reading_still_works(tmp_path):
+    progress = tmp_path / "progress.json"
+    refused = blocked(progress, "review", input="5\n", no_msvcrt=True)
+    assert refused.returncode != 0 and "Traceback" not in refused.stderr
+    assert "no file locking" in refused.stderr and not progress.exists()
+    assert blocked(progress, "due", "--json", no_msvcrt=True).returncode == 0
 
 
 def test_a_damaged_snapshot_is_repaired_without_posix_modules(tmp_path):

@@ -11,12 +11,13 @@ import json
 import pytest
 from rich.console import Console
 
-from crmrev import scheduler, ui
+from crmrev import scheduler
 from crmrev.model import Card, CardState, Deck
 from crmrev.progress import log_path_for
 from crmrev.queue import Queue, build_queue, cram_queue
 from crmrev.session import Session
 from crmrev.ui.interactive import card_view
+from crmrev.ui.views import note_to_show
 from tests.helpers import POSIX_ONLY, finish, spawn
 
 DAY = dt.date(2026, 3, 2)
@@ -242,7 +243,7 @@ def test_note_key_only_offered_when_the_note_adds_something():
     assert "n hide the note" in shown
     inside = card._replace(back="Back: hostile   note, in full.", note="Hostile note")
     assert "n show" not in render(inside, revealed=True, show_note=False)
-    assert ui.note_to_show(card._replace(note=None)) is None
+    assert note_to_show(card._replace(note=None)) is None
 
 
 @POSIX_ONLY

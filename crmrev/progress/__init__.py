@@ -2,7 +2,7 @@
 
     progress.json               snapshot: format, version, exam date, per-card state, log offset
     progress.reviews.jsonl      every answer ever given, one JSON object per line (the full history)
-    progress.json.lock          held by the one writer (filelock)
+    progress.json.lock          held by the one writer (an OS lock: lock.py)
     progress.json.bak.1 … .5    rotating backups of earlier snapshots
 
 Why two files: saving an answer must cost the same at 10 reviews and at a million. An answer is one

@@ -6,17 +6,15 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
-from crmrev.errors import ProgressError, ProgressInUse
+from crmrev.errors import ProgressError
 from crmrev.fsutil import atomic_write
+from crmrev.progress.lock import WriterLock
 from crmrev.progress.log import read_log
 from crmrev.progress.paths import backup_path, lock_path_for, log_path_for
 from crmrev.progress.snapshot import MIGRATIONS, VERSION, _validate_v1, decode_snapshot
 from crmrev.progress.store import BACKUPS, Progress
-
-if TYPE_CHECKING:
-    from filelock import BaseFileLock
 
 
 def _check_location(path: Path, explicit: bool, writable: bool) -> None:
@@ -45,22 +43,9 @@ def _check_location(path: Path, explicit: bool, writable: bool) -> None:
                                 "another --progress path") from None
 
 
-def _acquire_lock(path: Path) -> BaseFileLock:
-    """One writer at a time. filelock uses flock on POSIX and msvcrt locking on Windows, both freed
-    by the operating system when a process dies, so a crash never leaves the progress locked."""
-    from filelock import FileLock, Timeout
-
-    lock_path = lock_path_for(path)
-    lock = FileLock(str(lock_path), timeout=0)
-    try:
-        lock.acquire()
-    except Timeout:
-        raise ProgressInUse("progress is in use by another crmrev session", path=str(path),
-                            hint="finish or quit the other session first; read-only commands "
-                            "such as `crmrev due` still work") from None
-    except OSError as exc:
-        raise ProgressError(f"cannot create the lock file: {exc.strerror}",
-                            path=str(lock_path)) from None
+def _acquire_lock(path: Path) -> WriterLock:
+    lock = WriterLock(lock_path_for(path), path)
+    lock.acquire()
     return lock
 
 

@@ -23,7 +23,7 @@ from crmrev.progress.snapshot import (
 )
 
 if TYPE_CHECKING:
-    from filelock import BaseFileLock
+    from crmrev.progress.lock import WriterLock
 
 BACKUPS = 5
 
@@ -37,7 +37,7 @@ class Progress:
     """Per-card state and the review log. Open with open_progress()."""
 
     def __init__(self, path: Path, *, columns: dict[str, list] | None = None, exam: dt.date | None = None,
-                 snapshot_offset: int = 0, log_end: int = 0, lock: BaseFileLock | None = None,
+                 snapshot_offset: int = 0, log_end: int = 0, lock: WriterLock | None = None,
                  notices: list[str] | None = None) -> None:
         """A store over what opening found; writable when it holds the writer's lock."""
         self.path = path
