@@ -203,7 +203,8 @@ def base_env(workdir: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CRMREV_")}
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
     env["CRMREV_TODAY"] = TODAY.isoformat()
-    env["CRMREV_CACHE"] = str(workdir / "cache")  # never the user's own deck cache
+    # The deck cache where a user's would be (platformdirs, as by default), but never the user's own.
+    env["XDG_CACHE_HOME"] = str(workdir / "cache")
     env.update(extra)
     return env
 

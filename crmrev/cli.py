@@ -264,7 +264,7 @@ def stats(
 
     all_decks = _load_decks(ctx, decks)
     store = _open_progress(progress, writable=False)
-    _emit(compute(all_decks, store.states, store.iter_reviews(), clock.today(today), store.exam), as_json,
+    _emit(compute(all_decks, store.states, store.history, clock.today(today), store.exam), as_json,
           "stats_view")
 
 

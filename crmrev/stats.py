@@ -12,7 +12,8 @@ from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 from crmrev.exam import capped_due, is_due, recall_on
-from crmrev.model import CardState, Deck, DeckIndex, Review, ReviewKind
+from crmrev.history import History
+from crmrev.model import CardState, Deck, DeckIndex, Review
 from crmrev.progress import DueView
 from crmrev.queue import DEFAULT_NEW_PER_DAY, new_allowed
 from crmrev.scheduler import PASSING_GRADE
@@ -116,31 +117,6 @@ def session_summary(reviews: Sequence[Review], seconds: float, decks: Sequence[D
     }
 
 
-# ---------------------------------------------------------------- history
-
-
-class History:
-    """What stats needs from the review log, gathered in one streaming pass, so a million-line
-    log is read without holding it in memory. Retention: the share of first-of-day answers in the
-    last `days` days (today included), on cards seen on an earlier day, graded 3 or more."""
-
-    def __init__(self, reviews: Iterable[Review], today: dt.date, days: int = RETENTION_DAYS) -> None:
-        start = today - dt.timedelta(days=days - 1)
-        seen: set[str] = set()
-        self.total = passed = recalls = 0
-        self.per_day: Counter[dt.date] = Counter()
-        for review in reviews:
-            self.total += 1
-            self.per_day[review.day] += 1
-            if review.kind == ReviewKind.FIRST:
-                if review.card in seen and start <= review.day <= today:
-                    recalls += 1
-                    passed += review.grade >= PASSING_GRADE
-                seen.add(review.card)
-        self.retention = passed / recalls if recalls else None
-
-
-
 def streaks(days_with_reviews: set[dt.date], today: dt.date) -> tuple[int, int]:
     """(current, longest). The current streak ends today, or yesterday if today has none yet."""
     end = today if today in days_with_reviews else today - dt.timedelta(days=1)
@@ -165,7 +141,7 @@ def forecast(dates: list[str], today: dt.date, days: int = FORECAST_DAYS) -> lis
     return out
 
 
-def heatmap(per_day: Counter[dt.date], today: dt.date, weeks: int = HEATMAP_WEEKS) -> list[dict]:
+def heatmap(per_day: dict[dt.date, int], today: dt.date, weeks: int = HEATMAP_WEEKS) -> list[dict]:
     """Reviews per day for whole weeks (Monday to Sunday) ending with the week holding today."""
     last_monday = today - dt.timedelta(days=today.weekday())
     first = last_monday - dt.timedelta(weeks=weeks - 1)
@@ -189,15 +165,14 @@ def readiness(decks: Sequence[Deck], states: dict[str, CardState], exam: dt.date
     }
 
 
-def compute(decks: Sequence[Deck], states: dict[str, CardState], reviews: Iterable[Review],
+def compute(decks: Sequence[Deck], states: dict[str, CardState], history: History,
             today: dt.date, exam: dt.date | None = None) -> dict:
     """Everything `crmrev stats` shows, as plain data (the --json output)."""
     owner = deck_cards(decks)
     deck_states = {card_id: state for card_id, state in states.items() if card_id in owner}
     dues = _Dues(DueView.of_states(states), exam)
     ids = _all_ids(decks)
-    history = History(reviews, today)
-    per_day = history.per_day
+    per_day = history.per_day()
     current, longest = streaks(set(per_day), today)
     fronts = {card.id: card.front for deck in decks for card in deck.cards}
     hardest = sorted(deck_states.items(), key=lambda item: (-item[1].lapses, item[1].easiness, item[0]))
@@ -214,7 +189,7 @@ def compute(decks: Sequence[Deck], states: dict[str, CardState], reviews: Iterab
         "cards_seen": len(deck_states),
         "cards_mature": sum(1 for s in deck_states.values() if s.interval >= MATURE_DAYS),
         "due_today": dues.count_due_by(ids, today)[0],
-        "retention": history.retention,
+        "retention": history.retention(today, RETENTION_DAYS),
         "streak_days": current,
         "streak_longest": longest,
         "forecast": forecast(dues.dates(ids), today),

@@ -38,7 +38,8 @@ def test_snapshot_format_and_log_lines(tmp_path):
         answer(store, "a", 5)
         answer(store, "a", 3, kind="repeat")
     doc = json.loads(path.read_text())
-    assert doc["format"] == FORMAT and doc["version"] == VERSION == 1
+    assert doc["format"] == FORMAT and doc["version"] == VERSION == 2
+    assert doc["history"] == {"2026-03-02": [2, 0, 0]}  # answers, recalls, recalls passed
     assert doc["cards"] == {"id": ["a"], "repetitions": [1], "interval": [1], "easiness": [2.6],
                             "due": ["2026-03-03"], "last_review": ["2026-03-02"],
                             "first_seen": ["2026-03-02"], "lapses": [0], "reviews": [1]}
@@ -93,7 +94,7 @@ def test_damaged_snapshot_is_moved_aside_and_backup_restored(tmp_path, damage):
         assert any("restored progress from backup" in n for n in store.notices)
     [aside] = list(tmp_path.glob("progress.json.corrupt-*"))
     assert aside.read_bytes() == damaged
-    assert json.loads(path.read_text())["version"] == 1
+    assert json.loads(path.read_text())["version"] == VERSION
 
 
 def test_truncated_at_every_byte_never_crashes(tmp_path):
@@ -129,7 +130,7 @@ def test_older_version_is_backed_up_then_migrated(tmp_path):
         assert (state.repetitions, state.interval, state.easiness) == (2, 6, 2.7)
         assert any("upgraded from format version 0" in n for n in store.notices)
     assert (tmp_path / "progress.json.v0.bak").read_bytes() == old
-    assert json.loads(path.read_text())["version"] == 1
+    assert json.loads(path.read_text())["version"] == VERSION
 
 
 def test_unfinished_log_line_is_ignored_and_replaced(tmp_path):

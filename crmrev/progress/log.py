@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
@@ -44,6 +45,32 @@ def _review_from(line: bytes) -> Review | None:
     except (ValueError, KeyError, TypeError, UnicodeDecodeError):
         return None  # damaged, empty or an unfinished last line
     return entry if isinstance(entry, Review) else None
+
+
+def iter_reviews(path: Path, end: int | None = None) -> Iterator[Review]:
+    """The answers in the log, oldest first, streamed line by line so a million-line log is never
+    held in memory; up to byte `end` if given. Damaged lines are skipped, as on load; an unfinished
+    last line was never acknowledged."""
+    days: dict[str, dt.date] = {}
+    decode = _LINE_DECODER.decode
+    try:
+        handle = open(path, "rb")  # noqa: SIM115 (a generator: closed by the with below)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise ProgressError(f"cannot read the review log: {exc.strerror}", path=str(path)) from None
+    with handle:
+        position = 0
+        for line in handle:
+            position += len(line)
+            if not line.endswith(b"\n") or (end is not None and position > end):
+                return
+            try:
+                entry = parse_entry(decode(line.decode("utf-8")), days)
+            except (ValueError, KeyError, TypeError, UnicodeDecodeError, RecursionError):
+                continue
+            if isinstance(entry, Review):
+                yield entry
 
 
 class LogRead(NamedTuple):

@@ -10,10 +10,11 @@ from typing import NamedTuple
 
 from crmrev.errors import ProgressError
 from crmrev.fsutil import atomic_write
+from crmrev.history import History
 from crmrev.progress.lock import WriterLock
-from crmrev.progress.log import read_log
+from crmrev.progress.log import iter_reviews, read_log
 from crmrev.progress.paths import backup_path, lock_path_for, log_path_for
-from crmrev.progress.snapshot import MIGRATIONS, VERSION, _validate_v1, decode_snapshot
+from crmrev.progress.snapshot import MIGRATIONS, VERSION, decode_snapshot, validate
 from crmrev.progress.store import BACKUPS, Progress
 
 
@@ -54,6 +55,7 @@ class _Snapshot(NamedTuple):
     columns: dict[str, list]
     exam: dt.date | None
     offset: int
+    history: History | None
 
 
 def _read_snapshot(data: bytes) -> _Snapshot:
@@ -63,8 +65,7 @@ def _read_snapshot(data: bytes) -> _Snapshot:
     version = doc["version"]
     if version > VERSION:
         raise _TooNew(version)
-    columns, exam, offset = _validate_v1(_migrate(doc))
-    return _Snapshot(version, columns, exam, offset)
+    return _Snapshot(version, *validate(_migrate(doc)))
 
 
 class _TooNew(Exception):
@@ -164,9 +165,12 @@ def open_progress(path: Path, *, writable: bool, explicit: bool = True) -> Progr
         if tail.damaged:
             notices.append(f"{len(tail.damaged)} damaged line(s) in {log_path.name} were skipped "
                            "(they are still in the file)")
+        history = snapshot.history if snapshot else History()
+        if history is None:  # an older snapshot: its tallies come from the log it covers, once
+            history = History.of_reviews(iter_reviews(log_path, end=offset))
         progress = Progress(path, columns=snapshot.columns if snapshot else None,
-                            exam=snapshot.exam if snapshot else None, snapshot_offset=offset,
-                            log_end=tail.end, lock=lock, notices=notices)
+                            exam=snapshot.exam if snapshot else None, history=history,
+                            snapshot_offset=offset, log_end=tail.end, lock=lock, notices=notices)
     except BaseException:
         if lock is not None:
             lock.release()

@@ -6,10 +6,11 @@ import datetime as dt
 import json
 from typing import NamedTuple
 
+from crmrev.history import History
 from crmrev.model import CardState, parse_day
 
 FORMAT = "crmrev-progress"
-VERSION = 1
+VERSION = 2  # 2: per-day history tallies (history.py)
 
 def _reject_constant(name: str) -> float:
     raise ValueError(f"{name} is not a number")
@@ -112,7 +113,15 @@ class DueView(NamedTuple):
         return cls.of_columns(encode_columns(states))
 
 
-def _validate_v1(doc: dict) -> tuple[dict[str, list], dt.date | None, int]:
+class Validated(NamedTuple):
+    columns: dict[str, list]
+    exam: dt.date | None
+    offset: int
+    history: History | None  # None: unknown (an older snapshot), rebuilt from the log up to offset
+
+
+def validate(doc: dict) -> Validated:
+    """A snapshot of the current version, checked field by field (ValueError, KeyError, TypeError)."""
     cards = doc["cards"]
     if not isinstance(cards, dict):
         raise ValueError("'cards' is not an object")
@@ -123,7 +132,8 @@ def _validate_v1(doc: dict) -> tuple[dict[str, list], dt.date | None, int]:
     offset = log.get("offset", 0) if isinstance(log, dict) else None
     if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
         raise ValueError("'log.offset' is not a byte offset")
-    return columns, exam_date, offset
+    history = doc["history"]
+    return Validated(columns, exam_date, offset, None if history is None else History.from_json(history))
 
 
 def encode_columns(states: dict[str, CardState]) -> dict[str, list]:
@@ -158,19 +168,27 @@ def _migrate_0_to_1(doc: dict) -> dict:
             "cards": encode_columns(states)}
 
 
-MIGRATIONS = {0: _migrate_0_to_1}
+def _migrate_1_to_2(doc: dict) -> dict:
+    """Version 1 had no history tallies: opening rebuilds them from the log, once."""
+    return {**doc, "version": 2, "history": None}
 
 
-def encode_snapshot(states: dict[str, CardState], exam: dt.date | None, offset: int) -> bytes:
-    return encode_snapshot_columns(encode_columns(states), exam, offset)
+MIGRATIONS = {0: _migrate_0_to_1, 1: _migrate_1_to_2}
 
 
-def encode_snapshot_columns(columns: dict[str, list], exam: dt.date | None, offset: int) -> bytes:
+def encode_snapshot(states: dict[str, CardState], exam: dt.date | None, offset: int,
+                    history: History) -> bytes:
+    return encode_snapshot_columns(encode_columns(states), exam, offset, history)
+
+
+def encode_snapshot_columns(columns: dict[str, list], exam: dt.date | None, offset: int,
+                            history: History) -> bytes:
     doc = {
         "format": FORMAT,
         "version": VERSION,
         "exam": exam.isoformat() if exam else None,
         "log": {"offset": offset},
+        "history": history.to_json(),
         "cards": columns,
     }
     return json.dumps(doc, allow_nan=False, ensure_ascii=False, separators=(",", ":")).encode()

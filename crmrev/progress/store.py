@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING, NamedTuple
 from crmrev import scheduler
 from crmrev.errors import ProgressError
 from crmrev.fsutil import atomic_write, full_fsync
+from crmrev.history import History
 from crmrev.model import CardState, Review, ReviewKind
-from crmrev.progress.log import _BACKWARD_BLOCK, ExamEvent, _review_from, encode_entry, parse_entry
+from crmrev.progress.log import _BACKWARD_BLOCK, ExamEvent, _review_from, encode_entry, iter_reviews
 from crmrev.progress.paths import backup_path, log_path_for
 from crmrev.progress.snapshot import (
-    _LINE_DECODER,
     DueView,
     encode_snapshot,
     encode_snapshot_columns,
@@ -29,7 +29,7 @@ BACKUPS = 5
 
 class _Undo(NamedTuple):
     offset: int
-    card: str
+    review: Review
     previous: CardState | None
 
 
@@ -37,8 +37,8 @@ class Progress:
     """Per-card state and the review log. Open with open_progress()."""
 
     def __init__(self, path: Path, *, columns: dict[str, list] | None = None, exam: dt.date | None = None,
-                 snapshot_offset: int = 0, log_end: int = 0, lock: WriterLock | None = None,
-                 notices: list[str] | None = None) -> None:
+                 history: History | None = None, snapshot_offset: int = 0, log_end: int = 0,
+                 lock: WriterLock | None = None, notices: list[str] | None = None) -> None:
         """A store over what opening found; writable when it holds the writer's lock."""
         self.path = path
         self.log_path = log_path_for(path)
@@ -47,6 +47,7 @@ class Progress:
         self._columns = columns
         self._states: dict[str, CardState] | None = None
         self.exam = exam
+        self.history = history if history is not None else History()
         self.notices = notices if notices is not None else []
         self.snapshot_offset = snapshot_offset
         self.log_end = log_end
@@ -62,8 +63,10 @@ class Progress:
         for entry in entries:
             if isinstance(entry, ExamEvent):
                 self.exam = entry.date
-            elif entry.kind == ReviewKind.FIRST:
-                states = self.states
+                continue
+            states = self.states
+            self.history.add(entry, seen_before=entry.card in states)
+            if entry.kind == ReviewKind.FIRST:
                 states[entry.card] = scheduler.review(states.get(entry.card), entry.grade, entry.day)
 
     # -- reading
@@ -81,22 +84,8 @@ class Progress:
         return DueView.of_states(self.states)
 
     def iter_reviews(self) -> Iterator[Review]:
-        """The full history, oldest first, streamed line by line (only stats needs it). Damaged
-        lines are skipped, as on load; an unfinished last line was never acknowledged."""
-        if not self.log_path.exists():
-            return
-        days: dict[str, dt.date] = {}
-        decode = _LINE_DECODER.decode
-        with open(self.log_path, "rb") as handle:
-            for line in handle:
-                if not line.endswith(b"\n"):
-                    return
-                try:
-                    entry = parse_entry(decode(line.decode("utf-8")), days)
-                except (ValueError, KeyError, TypeError, UnicodeDecodeError):
-                    continue
-                if isinstance(entry, Review):
-                    yield entry
+        """The full history, oldest first, streamed (see log.iter_reviews)."""
+        return iter_reviews(self.log_path, self.log_end)
 
     def reviews_on(self, day: dt.date) -> list[Review]:
         """The answers given on `day`, oldest first. The log is read backwards from its end, a block
@@ -170,7 +159,8 @@ class Progress:
         """Save one answer durably, then update the state. Returns the card's new state."""
         previous = self.states.get(review.card)
         offset = self._append(review)
-        self._undo.append(_Undo(offset, review.card, previous))
+        self._undo.append(_Undo(offset, review, previous))
+        self.history.add(review, seen_before=previous is not None)
         if review.kind == ReviewKind.FIRST:
             self.states[review.card] = scheduler.review(previous, review.grade, review.day)
         return self.states.get(review.card)
@@ -188,11 +178,12 @@ class Progress:
             self._undo.append(step)
             raise ProgressError(f"could not undo: {exc.strerror}", path=str(self.log_path)) from None
         self.log_end = step.offset
+        self.history.remove(step.review, seen_before=step.previous is not None)
         if step.previous is None:
-            self.states.pop(step.card, None)
+            self.states.pop(step.review.card, None)
         else:
-            self.states[step.card] = step.previous
-        return step.card
+            self.states[step.review.card] = step.previous
+        return step.review.card
 
     def set_exam(self, day: dt.date | None) -> None:
         self._append({"event": "exam", "date": day.isoformat() if day else None})
@@ -204,9 +195,9 @@ class Progress:
         if not self.writable:
             return
         if self._states is None and self._columns is not None:
-            data = encode_snapshot_columns(self._columns, self.exam, self.log_end)
+            data = encode_snapshot_columns(self._columns, self.exam, self.log_end, self.history)
         else:
-            data = encode_snapshot(self.states, self.exam, self.log_end)
+            data = encode_snapshot(self.states, self.exam, self.log_end, self.history)
         try:
             self._rotate_backups()
             atomic_write(self.path, data)
