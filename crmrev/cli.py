@@ -260,11 +260,13 @@ def stats(
 ) -> None:
     """Show progress: overview, retention, streak, forecast, heatmap, mastery and hardest cards."""
     from crmrev import clock
+    from crmrev.decks import load_deck_index
     from crmrev.stats import compute
 
-    all_decks = _load_decks(ctx, decks)
+    all_decks = load_deck_index(_decks_dir(decks), ctx.find_root().obj)
     store = _open_progress(progress, writable=False)
-    _emit(compute(all_decks, store.states, store.history, clock.today(today), store.exam), as_json,
+    view = store.due_view()  # before the states are built: then it is the snapshot's own columns
+    _emit(compute(all_decks, store.states, view, store.history, clock.today(today), store.exam), as_json,
           "stats_view")
 
 

@@ -15,9 +15,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from crmrev import __version__
+from crmrev.bulk import collector_paused
 from crmrev.model import Card, Deck, DeckIndex
 
-FORMAT = 2  # 2: cards carry note and group
+FORMAT = 3  # 2: cards carry note and group; 3: the index has fronts
 _new = tuple.__new__
 
 
@@ -68,8 +69,8 @@ def _files_for(directory: Path, root: Path | None) -> tuple[str, Path | None, Pa
 
 def load_index(directory: Path, files: list[Path], parse: Callable[[Path], Deck],
                root: Path | None) -> list[DeckIndex]:
-    """Deck ids, titles and card ids only: a second, small cache file, so counting what is due
-    never reads card text."""
+    """Deck ids, titles, card ids and fronts only: a second, small cache file, so counting what is
+    due and showing stats never build card objects."""
     folder, _, index_file = _files_for(directory, root)
     entries = _read(index_file, folder) if index_file else {}
     if len(entries) == len(files):
@@ -79,12 +80,18 @@ def load_index(directory: Path, files: list[Path], parse: Callable[[Path], Deck]
         except (KeyError, TypeError, IndexError):
             pass
     decks = load(directory, files, parse, root)
-    return [DeckIndex(deck.id, deck.title, deck.card_ids) for deck in decks]
+    return [deck.as_index() for deck in decks]
 
 
 def load(directory: Path, files: list[Path], parse: Callable[[Path], Deck],
          root: Path | None) -> list[Deck]:
     """The decks in `files`, from the cache in folder `root` where unchanged (None: no cache)."""
+    with collector_paused():  # 20,000 cards: see bulk.py
+        return _load(directory, files, parse, root)
+
+
+def _load(directory: Path, files: list[Path], parse: Callable[[Path], Deck],
+          root: Path | None) -> list[Deck]:
     folder, cache_file, index_file = _files_for(directory, root)
     entries = _read(cache_file, folder) if cache_file else {}
     decks: list[Deck] = []
@@ -108,7 +115,8 @@ def load(directory: Path, files: list[Path], parse: Callable[[Path], Deck],
         if changed:
             _write(cache_file, marshal.dumps((FORMAT, __version__, folder, fresh)))
         if changed or not index_file.exists():
-            index = {name: (signature, (packed[0], packed[1], tuple(card[0] for card in packed[4])))
+            index = {name: (signature, (packed[0], packed[1], tuple(card[0] for card in packed[4]),
+                                        tuple(card[2] for card in packed[4])))
                      for name, (signature, packed) in fresh.items()}
             _write(index_file, marshal.dumps((FORMAT, __version__, folder, index)))
     return decks

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from crmrev import scheduler
+from crmrev.bulk import collector_paused
 from crmrev.errors import ProgressError
 from crmrev.fsutil import atomic_write, full_fsync
 from crmrev.history import History
@@ -74,7 +75,8 @@ class Progress:
     @property
     def states(self) -> dict[str, CardState]:
         if self._states is None:
-            self._states = states_from_columns(self._columns) if self._columns else {}
+            with collector_paused():  # 20,000 states: see bulk.py
+                self._states = states_from_columns(self._columns) if self._columns else {}
             self._columns = None
         return self._states
 
