@@ -214,4 +214,4 @@ class Review(NamedTuple):
             day = parse_day(text)
             if days is not None:
                 days[text] = day
-        return tuple.__new__(cls, (card, str(data["at"]), day, grade, kind))
+        return cls(card, str(data["at"]), day, grade, kind)
