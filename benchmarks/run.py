@@ -281,12 +281,15 @@ def bundled_ids() -> list[str]:
     return [card.id for deck in load_decks(ROOT / "decks") for card in deck.cards]
 
 
-def generate(quick: bool, workdir: Path) -> None:
+def generate(quick: bool, workdir: Path, startup_only: bool = False) -> None:
     scale = scales(quick)
     ids = bundled_ids()
     # Most bundled cards seen, a few still new: the learner a quick start turns into.
     logged = {"bundled": write_progress(workdir / "bundled.json", ids[: len(ids) * 4 // 5], len(ids) * 12,
                                         TODAY, BUNDLED_HISTORY_DAYS)}
+    (workdir / "logged.json").write_text(json.dumps(logged))
+    if startup_only:
+        return
     write_decks(workdir / "heavy-decks", scale["heavy_cards"])
     logged["heavy"] = write_progress(workdir / "heavy.json", card_ids(scale["heavy_cards"]),
                                      scale["heavy_reviews"], TODAY, scale["history_days"])
@@ -402,8 +405,8 @@ def run(quick: bool, workdir: Path, startup_only: bool) -> dict:
     log("generating data …")
     # In a child process: this process must stay small, because a forked child's peak RSS
     # counts the parent's pages until it execs, which would inflate peak_rss_mb_heavy.
-    subprocess.run([sys.executable, __file__, "--generate", str(workdir), *(["--quick"] if quick else [])],
-                   check=True)
+    subprocess.run([sys.executable, __file__, "--generate", str(workdir), *(["--quick"] if quick else []),
+                    *(["--startup-only"] if startup_only else [])], check=True)
     figures: dict[str, object] = {"check_decks": scale["check_decks"]}
     measure_startup(figures, workdir, scale["runs"])
     if not startup_only:
@@ -431,7 +434,6 @@ def _ms(seconds: float) -> str:
 
 def rows(figures: dict) -> list[tuple[str, str]]:
     scale = figures["scale"]
-    heavy = f"{scale['heavy_cards']:,} cards / {scale['heavy_reviews_logged']:,} reviews"
     out = [(f"startup_{name}_ratio", f"crmrev {' '.join(COMMANDS[name])} (bundled) "
                                      f"{_ms(figures[f'startup_{name}_crmrev_s'])} ÷ imports "
                                      f"{_ms(figures[f'startup_{name}_imports_s'])}")
@@ -441,6 +443,7 @@ def rows(figures: dict) -> list[tuple[str, str]]:
                                     f"{_ms(figures['first_card_imports_s'])}"))
     if "heavy_due_ratio" not in figures:
         return out
+    heavy = f"{scale['heavy_cards']:,} cards / {scale['heavy_reviews_logged']:,} reviews"
     for key, what in (("heavy_due", "due --json"), ("heavy_stats_json", "stats --json"),
                       ("heavy_first_card", "first card")):
         out.append((f"{key}_ratio", f"{what} at {heavy} {_ms(figures[f'{key}_heavy_s'])} ÷ bundled "
@@ -494,7 +497,7 @@ def main() -> int:
         print(json.dumps(sm2_rates(args.sm2)))
         return 0
     if args.generate:
-        generate(args.quick, args.generate)
+        generate(args.quick, args.generate, args.startup_only)
         return 0
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="crmrev-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)

@@ -175,8 +175,9 @@ def _emit(data: dict, as_json: bool, view: str) -> None:
         _print_json(data)
         return
     from crmrev.ui import views
+    from crmrev.ui.console import make_console
 
-    views.make_console().print(getattr(views, view)(data))
+    make_console().print(getattr(views, view)(data))
 
 
 @app.command()
@@ -209,12 +210,12 @@ def review(
     from crmrev import clock
     from crmrev.reviewing import ReviewInterrupted, ReviewOptions, run_review
     from crmrev.text import plural
-    from crmrev.ui import views
+    from crmrev.ui.console import make_console
 
     day = clock.today(today)
     all_decks = _load_decks(ctx, decks)
     options = ReviewOptions(deck or (), card_type or (), new, limit, cram)
-    console = views.make_console()
+    console = make_console()
     try:
         with _open_progress(progress, writable=True) as store:
             result = run_review(all_decks, store, options, day, lambda: clock.now_on(day), sys.stdin,
@@ -222,6 +223,8 @@ def review(
     except ReviewInterrupted as stop:
         typer.echo(f"\nInterrupted: {plural(stop.answers, 'answer')} saved.", err=True)
         raise typer.Exit(stop.exit_code) from None
+    from crmrev.ui import views  # after the session: its tables are not on the way to the first card
+
     if result.empty:
         for line in views.nothing_to_review_lines(result.summary, day):
             typer.echo(line)

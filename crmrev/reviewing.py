@@ -74,10 +74,10 @@ def run_review(decks: Sequence[Deck], store: Progress, options: ReviewOptions, t
                now: Callable[[], dt.datetime], stdin: TextIO | None, console=None) -> ReviewResult:
     """One session over `decks` with an open, writable store. A terminal stdin gets the key loop
     (drawn on `console`), anything else the line protocol."""
+    from crmrev.ui.console import make_console
     from crmrev.ui.interactive import run_interactive
     from crmrev.ui.keys import cbreak
     from crmrev.ui.scripted import run_scripted
-    from crmrev.ui.views import make_console
 
     started = time.monotonic()
     cards = select_cards(decks, options.deck_ids, options.types)

@@ -16,8 +16,8 @@ from crmrev.model import Card, CardState, Deck
 from crmrev.progress import log_path_for
 from crmrev.queue import Queue, build_queue, cram_queue
 from crmrev.session import Session
+from crmrev.ui.console import note_to_show
 from crmrev.ui.interactive import card_view
-from crmrev.ui.views import note_to_show
 from tests.helpers import POSIX_ONLY, finish, spawn
 
 DAY = dt.date(2026, 3, 2)

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from rich.console import Console, Group
 from rich.panel import Panel
-from rich.table import Table
 from rich.text import Text
 
 from crmrev.model import GRADE_LABELS
 from crmrev.session import Session
+from crmrev.ui.console import note_to_show, safe
 from crmrev.ui.keys import GetcharKeys, Keys
-from crmrev.ui.views import note_to_show, safe
 
 KEY_HELP = "space/enter reveal · u undo · q save and quit"
 NOTE_KEY_HELP = "space/enter reveal · n show the note this card came from · u undo · q save and quit"
@@ -31,12 +30,9 @@ def card_view(session: Session, revealed: bool, message: str, show_note: bool = 
     assert item is not None
     note = note_to_show(item.card) if revealed else None
     number, total = session.position
-    header = Table.grid(expand=True)
-    header.add_column(ratio=1)
-    header.add_column(justify="right")
     label = f"card {number} of {total}" + (" · cram" if session.cramming else "")
-    header.add_row(Text.assemble(safe(item.deck.title, "bold"), ("  " + item.card.type, "dim")),
-                   Text(label))
+    # The counter first: a long deck title then wraps after it, never through it.
+    header = Text.assemble(label, "  ·  ", safe(item.deck.title, "bold"), ("  " + item.card.type, "dim"))
     parts: list = [header, progress_bar(number - 1, total),
                    Panel(safe(item.card.front), title=Text("Question"), title_align="left",
                          padding=(1, 2))]

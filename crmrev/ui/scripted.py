@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from crmrev.session import Session
 from crmrev.text import neutralise
-from crmrev.ui.views import note_to_show
+from crmrev.ui.console import note_to_show
 
 
 def _out(text: str) -> None:

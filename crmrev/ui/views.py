@@ -15,29 +15,10 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from crmrev.model import Card
 from crmrev.scheduler import PASSING_GRADE
 from crmrev.stats import FORECAST_DAYS, MATURE_DAYS, RETENTION_DAYS
-from crmrev.text import neutralise, normalise_space, plural
-
-
-def safe(text: str, style: str = "") -> Text:
-    return Text(neutralise(text), style=style)
-
-
-def note_to_show(card: Card) -> str | None:
-    """The note a card was made from, when it says more than the card's back already does."""
-    if not card.note or not card.note.strip():
-        return None
-    if normalise_space(card.note).casefold() in normalise_space(card.back).casefold():
-        return None
-    return card.note
-
-
-def make_console() -> Console:
-    return Console(highlight=False, emoji=False, markup=False,
-                   soft_wrap=False)
-
+from crmrev.text import plural
+from crmrev.ui.console import safe
 
 # ---------------------------------------------------------------- summaries and tables
 
