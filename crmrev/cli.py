@@ -3,6 +3,7 @@ in one place (_Group.invoke), so no command prints a traceback to a user."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from enum import StrEnum
@@ -20,6 +21,7 @@ _ClickException: type[Exception] = next(c for c in typer.BadParameter.__mro__
                                         if c.__name__ == "ClickException")
 
 EXIT_INTERNAL = 70
+EXIT_OUTPUT = 74  # EX_IOERR: standard output cannot be written
 
 
 def _debug(ctx: typer.Context) -> bool:
@@ -27,7 +29,8 @@ def _debug(ctx: typer.Context) -> bool:
 
 
 def _error(text: str) -> None:
-    typer.echo(f"Error: {text}", err=True)
+    with contextlib.suppress(OSError):  # stderr gone too: the exit code is all that is left to say it
+        typer.echo(f"Error: {text}", err=True)
 
 
 class _Group(TyperGroup):
@@ -46,6 +49,13 @@ class _Group(TyperGroup):
             raise typer.Exit(EXIT_INTERRUPTED) from None
         except (typer.Exit, typer.Abort, _ClickException, BrokenPipeError):
             raise
+        except OSError as exc:
+            # Files crmrev reads and writes raise its own errors; what is left is the output itself:
+            # `crmrev stats >/dev/full`. Every answer was saved before anything was printed about it.
+            if _debug(ctx):
+                raise
+            _error(f"cannot write the output: {exc.strerror or exc}. Everything answered so far is saved")
+            raise typer.Exit(EXIT_OUTPUT) from None
         except Exception as exc:
             if _debug(ctx):
                 raise
@@ -208,21 +218,27 @@ def review(
     the session cleanly. At most one card made from the same note is shown a day.
     """
     from crmrev import clock
-    from crmrev.reviewing import ReviewInterrupted, ReviewOptions, run_review
+    from crmrev.reviewing import ReviewInterrupted, ReviewOptions, Signalled, run_review, signals_interrupt
     from crmrev.text import plural
     from crmrev.ui.console import make_console
 
     day = clock.today(today)
-    all_decks = _load_decks(ctx, decks)
     options = ReviewOptions(deck or (), card_type or (), new, limit, cram)
     console = make_console()
     try:
-        with _open_progress(progress, writable=True) as store:
-            result = run_review(all_decks, store, options, day, lambda: clock.now_on(day), sys.stdin,
-                                console)
+        # From the start, not just once cards show: a big log or deck folder can take a while to load,
+        # and SIGTERM or SIGHUP then must end crmrev with 143 or 129 as documented, changing nothing.
+        with signals_interrupt():
+            all_decks = _load_decks(ctx, decks)
+            with _open_progress(progress, writable=True) as store:
+                result = run_review(all_decks, store, options, day, lambda: clock.now_on(day), sys.stdin,
+                                    console)
     except ReviewInterrupted as stop:
         typer.echo(f"\nInterrupted: {plural(stop.answers, 'answer')} saved.", err=True)
         raise typer.Exit(stop.exit_code) from None
+    except Signalled as stop:
+        typer.echo("\nInterrupted before the first card; nothing was changed.", err=True)
+        raise typer.Exit(128 + stop.signum) from None
     from crmrev.ui import views  # after the session: its tables are not on the way to the first card
 
     if result.empty:
@@ -365,19 +381,43 @@ def check(
         raise typer.Exit(1)
 
 
+def _drop_output() -> None:
+    """Point stdout at the null device, so Python's own flush at exit has nothing left to fail on."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+def _flush_output() -> None:
+    """Output still buffered when a command ends is written here, not by Python at exit, where a
+    full disk or a departed reader would print a traceback-like warning and exit 120."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _drop_output()
+    except OSError as exc:
+        _error(f"cannot write the output: {exc.strerror or exc}. Everything answered so far is saved")
+        _drop_output()
+        raise SystemExit(EXIT_OUTPUT) from None
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: also handles a closed pipe and Ctrl-C outside any command."""
+    if sys.stdout is None:  # started with stdout closed (`crmrev review >&-`): refuse before anything
+        if sys.stderr is not None:
+            sys.stderr.write("Error: standard output is closed, so crmrev could not show anything; "
+                             "nothing was done\n  hint: send it somewhere, such as >/dev/null\n")
+        sys.exit(EXIT_OUTPUT)
     try:
         app(args=argv, prog_name="crmrev")
     except BrokenPipeError:
         # `crmrev stats | head -1`: the reader left; say nothing more and exit quietly.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _drop_output()
         sys.exit(0)
     except KeyboardInterrupt:
         typer.echo("Interrupted.", err=True)
         sys.exit(EXIT_INTERRUPTED)
     finally:
+        _flush_output()
         # Everything still alive lives until the process ends. Python's final garbage collection
         # walks all of it (typer, Rich, the decks) to free what the OS is about to reclaim anyway:
         # 10 ms of every command's exit (benchmarks/). Frozen objects are skipped by it; files are

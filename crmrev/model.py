@@ -174,15 +174,36 @@ _KINDS = frozenset(kind.value for kind in ReviewKind)
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
+# Stored days stay where date arithmetic cannot overflow: --today runs from 1970 to 9000 (clock.py)
+# and an interval is at most a century (scheduler.MAX_INTERVAL).
+EARLIEST_DAY = dt.date(1900, 1, 1)
+LATEST_DAY = dt.date(9200, 12, 31)
+
+
 def parse_day(text: object) -> dt.date:
-    """The one rule for a stored date, wherever it is read: YYYY-MM-DD and a real day. (Python's
-    fromisoformat alone also takes "20260302", and a pattern alone takes "2026-02-30".)"""
+    """The one rule for a stored date, wherever it is read: YYYY-MM-DD, a real day, and one crmrev
+    can compute with. (Python's fromisoformat alone also takes "20260302", and a pattern alone takes
+    "2026-02-30".)"""
     try:
         if isinstance(text, str) and _ISO_DAY.fullmatch(text):
-            return dt.date.fromisoformat(text)
+            day = dt.date.fromisoformat(text)
+            if EARLIEST_DAY <= day <= LATEST_DAY:
+                return day
     except ValueError:
         pass
-    raise ValueError(f"{text!r} is not a YYYY-MM-DD date")
+    raise ValueError(f"{text!r} is not a YYYY-MM-DD date from {EARLIEST_DAY.year} to {LATEST_DAY.year}")
+
+
+def parse_identity(data: dict) -> tuple[str | None, int | None]:
+    """A log line's identity: which progress store wrote it (`writer`, random) and its number there
+    (`seq`, counting up). Replay counts a line once however often it appears (a log copied onto
+    itself by a sync conflict). Lines written before crmrev had identities have neither."""
+    writer, seq = data.get("writer"), data.get("seq")
+    if writer is None and seq is None:
+        return None, None
+    if writer.__class__ is not str or not 0 < len(writer) <= 32 or seq.__class__ is not int or seq < 1:
+        raise ValueError("the line's writer and seq are not an identity")
+    return writer, seq
 
 
 class Review(NamedTuple):
@@ -191,10 +212,15 @@ class Review(NamedTuple):
     day: dt.date       # the calendar day the answer counts for
     grade: int
     kind: str
+    writer: str | None = None  # the identity the store gives it when it is logged (parse_identity)
+    seq: int | None = None
 
     def to_dict(self) -> dict:
-        return {"card": self.card, "at": self.at, "day": self.day.isoformat(),
-                "grade": self.grade, "kind": self.kind}
+        data: dict[str, object] = {"card": self.card, "at": self.at, "day": self.day.isoformat(),
+                                   "grade": self.grade, "kind": self.kind}
+        if self.writer is not None:
+            data["writer"], data["seq"] = self.writer, self.seq
+        return data
 
     @classmethod
     def from_dict(cls, data: dict, days: dict[str, dt.date] | None = None) -> Review:
@@ -214,4 +240,4 @@ class Review(NamedTuple):
             day = parse_day(text)
             if days is not None:
                 days[text] = day
-        return cls(card, str(data["at"]), day, grade, kind)
+        return cls(card, str(data["at"]), day, grade, kind, *parse_identity(data))

@@ -48,18 +48,20 @@ class ReviewInterrupted(Exception):
         self.exit_code = exit_code
 
 
-class _Signalled(Exception):
+class Signalled(Exception):
+    """SIGTERM or SIGHUP arrived (signals_interrupt turns them into this exception)."""
+
     def __init__(self, signum: int) -> None:
         super().__init__(signum)
         self.signum = signum
 
 
 def _raise_signalled(signum: int, _frame: object) -> None:
-    raise _Signalled(signum)
+    raise Signalled(signum)
 
 
 @contextmanager
-def _signals_interrupt() -> Iterator[None]:
+def signals_interrupt() -> Iterator[None]:
     # SIGHUP (a closed terminal) exists only on POSIX; Windows delivers SIGTERM at most.
     signals = [signal.SIGTERM] + ([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])
     handlers = {sig: signal.signal(sig, _raise_signalled) for sig in signals}
@@ -94,7 +96,7 @@ def run_review(decks: Sequence[Deck], store: Progress, options: ReviewOptions, t
     if session.current is None:
         summary = session_summary([], 0, decks, store.due_view(), today, store.exam, queue.waiting_after(()))
         return ReviewResult(summary, finished=True, empty=True)
-    with _signals_interrupt():
+    with signals_interrupt():
         try:
             if stdin is not None and stdin.isatty():
                 with cbreak(stdin.fileno()) as keys:
@@ -102,7 +104,7 @@ def run_review(decks: Sequence[Deck], store: Progress, options: ReviewOptions, t
             else:
                 lines = iter(stdin.readline, "") if stdin is not None else iter(())
                 finished = run_scripted(session, lines)
-        except (KeyboardInterrupt, _Signalled) as exc:
+        except (KeyboardInterrupt, Signalled) as exc:
             store.close()
             code = EXIT_INTERRUPTED if isinstance(exc, KeyboardInterrupt) else 128 + exc.signum
             raise ReviewInterrupted(len(session.reviews), code) from None

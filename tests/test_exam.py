@@ -75,7 +75,9 @@ def test_exam_command_sets_shows_and_clears(invoke, progress_path):
     assert invoke("exam", "--clear", env=env).exit_code == 0
     assert json.loads(progress_path.read_text())["exam"] is None
     events = [json.loads(l) for l in log_path_for(progress_path).read_text().splitlines()]
-    assert events == [{"event": "exam", "date": "2026-06-15"}, {"event": "exam", "date": None}]
+    writer = events[0]["writer"]
+    assert events == [{"event": "exam", "date": "2026-06-15", "writer": writer, "seq": 1},
+                      {"event": "exam", "date": None, "writer": writer, "seq": 2}]
 
 
 @pytest.mark.parametrize(("arg", "needle"), [("tomorrow", "is not a date"), ("2026-05-31", "is not after today"),

@@ -44,8 +44,13 @@ def test_snapshot_format_and_log_lines(tmp_path):
                             "due": ["2026-03-03"], "last_review": ["2026-03-02"],
                             "first_seen": ["2026-03-02"], "lapses": [0], "reviews": [1]}
     lines = [json.loads(l) for l in log_path_for(path).read_text().splitlines()]
-    assert lines == [{"card": "a", "at": "2026-03-02T10:00:00", "day": "2026-03-02", "grade": 5, "kind": "first"},
-                     {"card": "a", "at": "2026-03-02T10:00:00", "day": "2026-03-02", "grade": 3, "kind": "repeat"}]
+    writer = doc["log"]["writer"]
+    assert len(writer) == 8 and doc["log"]["marks"] == {writer: 2}
+    assert lines == [{"card": "a", "at": "2026-03-02T10:00:00", "day": "2026-03-02", "grade": 5, "kind": "first",
+                      "writer": writer, "seq": 1},
+                     {"card": "a", "at": "2026-03-02T10:00:00", "day": "2026-03-02", "grade": 3, "kind": "repeat",
+                      "writer": writer, "seq": 2}]
+    assert log_path_for(path).name == "progress.json.reviews.jsonl"
     assert doc["log"]["offset"] == log_path_for(path).stat().st_size
 
 

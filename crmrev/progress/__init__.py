@@ -1,7 +1,7 @@
 """The progress store: one JSON snapshot plus an append-only review log beside it.
 
     progress.json               snapshot: format, version, exam date, per-card state, log offset
-    progress.reviews.jsonl      every answer ever given, one JSON object per line (the full history)
+    progress.json.reviews.jsonl every answer ever given, one JSON object per line (the full history)
     progress.json.lock          held by the one writer (an OS lock: lock.py)
     progress.json.bak.1 … .5    rotating backups of earlier snapshots
 
@@ -15,7 +15,7 @@ restored and the log replayed from that backup's offset.
 
 from __future__ import annotations
 
-from crmrev.progress.log import ExamEvent, LogRead, encode_entry, parse_entry, read_log
+from crmrev.progress.log import ExamEvent, LogTail, encode_entry, parse_entry
 from crmrev.progress.opening import open_progress
 from crmrev.progress.paths import (
     backup_path,
@@ -37,7 +37,7 @@ from crmrev.progress.snapshot import (
 )
 from crmrev.progress.store import BACKUPS, Progress
 
-__all__ = ["BACKUPS", "COLUMNS", "FORMAT", "MIGRATIONS", "VERSION", "DueView", "ExamEvent", "LogRead",
+__all__ = ["BACKUPS", "COLUMNS", "FORMAT", "MIGRATIONS", "VERSION", "DueView", "ExamEvent", "LogTail",
            "Progress", "backup_path", "decode_snapshot", "default_progress_path", "encode_columns",
            "encode_entry", "encode_snapshot", "lock_path_for", "log_path_for", "open_progress",
-           "parse_entry", "read_log", "resolve_path", "states_from_columns"]
+           "parse_entry", "resolve_path", "states_from_columns"]

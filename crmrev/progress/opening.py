@@ -5,24 +5,44 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import stat
 from pathlib import Path
 from typing import NamedTuple
 
 from crmrev.errors import ProgressError
 from crmrev.fsutil import atomic_write
 from crmrev.history import History
+from crmrev.progress.identity import Identities
 from crmrev.progress.lock import WriterLock
-from crmrev.progress.log import iter_reviews, read_log
-from crmrev.progress.paths import backup_path, lock_path_for, log_path_for
+from crmrev.progress.log import LogTail, iter_reviews
+from crmrev.progress.paths import (
+    LONGEST_SUFFIX,
+    NAME_MAX,
+    backup_path,
+    legacy_log_path,
+    lock_path_for,
+    log_path_for,
+)
 from crmrev.progress.snapshot import MIGRATIONS, VERSION, decode_snapshot, validate
 from crmrev.progress.store import BACKUPS, Progress
 
 
-def _check_location(path: Path, explicit: bool, writable: bool) -> None:
+def _check_location(path: Path, explicit: bool, writable: bool) -> bool:
+    """Refuse a location crmrev cannot use, before anything is read or locked. False: a read-only
+    command on a fresh install, whose data folder does not exist yet (there is nothing to read)."""
     if path.is_dir():
         raise ProgressError("the progress path is a folder, not a file", path=str(path),
                             hint="pass a file path such as progress.json")
+    name_length = len(os.fsencode(path.name))
+    if name_length + len(LONGEST_SUFFIX) > NAME_MAX:
+        raise ProgressError(f"the progress file name is too long ({name_length} bytes): crmrev names its "
+                            "log, lock and backups after it", path=str(path),
+                            hint=f"choose a name of at most {NAME_MAX - len(LONGEST_SUFFIX)} characters")
+    for candidate in (path, log_path_for(path), legacy_log_path(path)):
+        _refuse_special(candidate)
     if not path.parent.is_dir():
+        if not writable and not explicit:
+            return False
         if explicit or not writable:
             raise ProgressError(f"folder {path.parent} does not exist", path=str(path),
                                 hint="create the folder first, or choose another --progress path")
@@ -42,6 +62,18 @@ def _check_location(path: Path, explicit: bool, writable: bool) -> None:
             raise ProgressError(f"cannot write in folder {path.parent}: {exc.strerror}",
                                 path=str(path), hint="fix the folder's permissions or choose "
                                 "another --progress path") from None
+    return True
+
+
+def _refuse_special(path: Path) -> None:
+    """A FIFO, a device or a socket where a progress file belongs would hang every read."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return
+    if not stat.S_ISREG(mode):
+        raise ProgressError(f"{path.name} is not a regular file (a pipe, a device or a socket)",
+                            path=str(path), hint="move it aside: crmrev keeps progress in ordinary files")
 
 
 def _acquire_lock(path: Path) -> WriterLock:
@@ -56,6 +88,7 @@ class _Snapshot(NamedTuple):
     exam: dt.date | None
     offset: int
     history: History | None
+    identities: Identities
 
 
 def _read_snapshot(data: bytes) -> _Snapshot:
@@ -88,8 +121,8 @@ def _load_snapshot(path: Path, writable: bool, notices: list[str]) -> tuple[_Sna
                 f"progress was written by a newer crmrev (format version {exc.args[0]}; this one "
                 f"knows {VERSION}). It was left untouched", path=str(path),
                 hint="upgrade crmrev: pip install --upgrade crmrev") from None
-        except (ValueError, UnicodeDecodeError, RecursionError, KeyError, TypeError, AttributeError) as exc:
-            reason = str(exc) or type(exc).__name__
+        except SNAPSHOT_ERRORS as exc:
+            reason = describe_damage(exc)
             if not writable:
                 notices.append(f"{path} is damaged ({reason}); showing the newest backup. "
                                         "The next review session will repair it")
@@ -98,6 +131,24 @@ def _load_snapshot(path: Path, writable: bool, notices: list[str]) -> tuple[_Sna
                 notices.append(f"{path} was damaged ({reason}); the damaged file was "
                                         f"kept as {aside.name}")
     return _newest_backup(path, notices, after_damage=data is not None)
+
+
+# Everything decoding and checking a damaged snapshot can raise.
+SNAPSHOT_ERRORS = (ValueError, UnicodeDecodeError, RecursionError, KeyError, TypeError, AttributeError,
+                   IndexError)
+
+
+def describe_damage(exc: BaseException) -> str:
+    """What is wrong with a damaged snapshot, in the file's terms rather than Python's."""
+    if isinstance(exc, UnicodeDecodeError):
+        return f"byte {exc.start} is not UTF-8 text"
+    if isinstance(exc, RecursionError):
+        return "it is nested too deeply to be a crmrev progress file"
+    if isinstance(exc, KeyError):
+        return f"the field {exc.args[0]!r} is missing"
+    if isinstance(exc, ValueError):
+        return str(exc)  # crmrev's own checks, and the JSON decoder's line and column
+    return "a field holds the wrong kind of value (a list, text or number where crmrev wrote another)"
 
 
 def _move_aside(path: Path) -> Path:
@@ -118,8 +169,7 @@ def _newest_backup(path: Path, notices: list[str], after_damage: bool) -> tuple[
         candidate = backup_path(path, number)
         try:
             snapshot = _read_snapshot(candidate.read_bytes())
-        except (OSError, ValueError, UnicodeDecodeError, KeyError, TypeError, RecursionError,
-                AttributeError, _TooNew):
+        except (OSError, _TooNew, *SNAPSHOT_ERRORS):
             continue
         notices.append(f"restored progress from backup {candidate.name}; answers since "
                                 "then were replayed from the review log")
@@ -136,10 +186,32 @@ def _migrate(doc: dict) -> dict:
     return doc
 
 
+def _log_in_use(path: Path, snapshot: _Snapshot | None, writable: bool, notices: list[str]) -> Path:
+    """The log named from the snapshot's full name. A version-1 snapshot's log is named from its stem
+    (which `X.json` and `X.txt` shared): a review session moves it, a read-only command reads it there."""
+    log_path, legacy = log_path_for(path), legacy_log_path(path)
+    if snapshot is None or snapshot.version >= 2 or legacy == log_path or log_path.exists() \
+            or not legacy.is_file():
+        return log_path
+    if not writable:
+        return legacy
+    try:
+        os.replace(legacy, log_path)
+    except OSError as exc:
+        raise ProgressError(f"cannot rename the review log {legacy.name} to {log_path.name}: "
+                            f"{exc.strerror}", path=str(legacy)) from None
+    notices.append(f"the review log {legacy.name} is now {log_path.name}: each progress file has "
+                   "its own log")
+    return log_path
+
+
 def open_progress(path: Path, *, writable: bool, explicit: bool = True) -> Progress:
     """Load progress. writable=True takes the one-writer lock for the life of the store and
-    repairs what it finds (damaged snapshot, unfinished log line, older version)."""
-    _check_location(path, explicit, writable)
+    repairs what it finds (damaged snapshot, unfinished log line, older version). A symbolic link
+    is followed once, so the snapshot, its log and its lock live together at the real location."""
+    path = Path(os.path.realpath(path))
+    if not _check_location(path, explicit, writable):
+        return Progress(path)  # a fresh install: nothing has been saved yet
     lock = _acquire_lock(path) if writable else None
     notices: list[str] = []
     try:
@@ -155,31 +227,42 @@ def open_progress(path: Path, *, writable: bool, explicit: bool = True) -> Progr
                     atomic_write(kept, path.read_bytes())  # the old file, before any change
                     notices.append(f"progress was upgraded from format version {snapshot.version} "
                                    f"to {VERSION}; the old file is kept as {kept.name}")
-        log_path = log_path_for(path)
+        log_path = _log_in_use(path, snapshot, writable, notices)
         log_size = log_path.stat().st_size if log_path.exists() else 0
         if offset > log_size:
             notices.append("the review log is shorter than the snapshot expects; the snapshot was "
                            "kept and the log continues from its current end")
             offset, repaired = log_size, True
-        tail = read_log(log_path, offset)
-        if tail.damaged:
-            notices.append(f"{len(tail.damaged)} damaged line(s) in {log_path.name} were skipped "
-                           "(they are still in the file)")
         history = snapshot.history if snapshot else History()
         if history is None:  # an older snapshot: its tallies come from the log it covers, once
             history = History.of_reviews(iter_reviews(log_path, end=offset))
         progress = Progress(path, columns=snapshot.columns if snapshot else None,
                             exam=snapshot.exam if snapshot else None, history=history,
-                            snapshot_offset=offset, log_end=tail.end, lock=lock, notices=notices)
+                            identities=snapshot.identities if snapshot else None,
+                            snapshot_offset=offset, log_end=offset, lock=lock, notices=notices,
+                            log_path=log_path)
     except BaseException:
         if lock is not None:
             lock.release()
         raise
     try:
-        progress.replay(tail.entries)
-        if writable and (repaired or tail.entries or (snapshot is None and tail.end > 0)):
+        tail = LogTail(log_path, offset)
+        replayed = progress.replay(tail)  # streamed: memory grows with the cards, not the log
+        progress.log_end = tail.end
+        _report_tail(progress, tail)
+        if writable and (repaired or replayed or (snapshot is None and tail.end > 0)):
             progress.save()  # the repair (or the replayed answers) becomes the new snapshot
     except BaseException:
         progress.abandon()
         raise
     return progress
+
+
+def _report_tail(progress: Progress, tail: LogTail) -> None:
+    name = progress.log_path.name
+    if tail.damaged:
+        progress.notices.append(f"{len(tail.damaged)} damaged line(s) in {name} were skipped (they are "
+                                "still in the file)")
+    if progress.repeated_lines:
+        progress.notices.append(f"{progress.repeated_lines} line(s) in {name} had been counted already "
+                                "(a copy of the log, or a snapshot behind it); each answer was counted once")

@@ -21,8 +21,21 @@ def resolve_path(option: Path | None) -> tuple[Path, bool]:
     return default_progress_path(), False
 
 
+# Every file beside the snapshot is named from its full name, so two progress files never share
+# one: `X.json` and `X.txt` once both wrote `X.reviews.jsonl`, under two different locks.
+LOG_SUFFIX = ".reviews.jsonl"
+LONGEST_SUFFIX = max(LOG_SUFFIX, ".lock", ".bak.5", ".v1.bak", ".corrupt-20261126T101010-99", key=len)
+NAME_MAX = 255  # bytes in one file name, on every common file system
+
+
 def log_path_for(path: Path) -> Path:
-    return path.with_name(f"{path.stem}.reviews.jsonl")
+    return path.with_name(path.name + LOG_SUFFIX)
+
+
+def legacy_log_path(path: Path) -> Path:
+    """Where crmrev before format 3 kept the log: named from the stem, which two progress files
+    could share. Opening moves it to log_path_for (opening.py)."""
+    return path.with_name(path.stem + LOG_SUFFIX)
 
 
 def lock_path_for(path: Path) -> Path:

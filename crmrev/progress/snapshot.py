@@ -8,9 +8,11 @@ from typing import NamedTuple
 
 from crmrev.history import History
 from crmrev.model import CardState, parse_day
+from crmrev.progress.identity import Identities
+from crmrev.scheduler import MAX_INTERVAL
 
 FORMAT = "crmrev-progress"
-VERSION = 2  # 2: per-day history tallies (history.py)
+VERSION = 2  # 2: per-day history tallies (history.py), log-line identities (identity.py)
 
 def _reject_constant(name: str) -> float:
     raise ValueError(f"{name} is not a number")
@@ -67,6 +69,8 @@ def _checked_columns(cards: dict) -> dict[str, list]:
         raise ValueError("card ids are not unique text")
     if any(_kinds(column) - {int} for column in ints) or (ids and min(map(min, ints)) < 0):
         raise ValueError("a count or interval is not a whole number ≥ 0")
+    if ids and max(columns["interval"]) > MAX_INTERVAL:
+        raise ValueError(f"an interval is longer than {MAX_INTERVAL} days")
     easiness = columns["easiness"]
     if _kinds(easiness) - {float, int} or (ids and not 1.3 <= min(easiness) <= max(easiness) <= 100):
         raise ValueError("an easiness is impossible")
@@ -121,6 +125,7 @@ class Validated(NamedTuple):
     exam: dt.date | None
     offset: int
     history: History | None  # None: unknown (an older snapshot), rebuilt from the log up to offset
+    identities: Identities
 
 
 def validate(doc: dict) -> Validated:
@@ -136,7 +141,8 @@ def validate(doc: dict) -> Validated:
     if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
         raise ValueError("'log.offset' is not a byte offset")
     history = doc["history"]
-    return Validated(columns, exam_date, offset, None if history is None else History.from_json(history))
+    return Validated(columns, exam_date, offset, None if history is None else History.from_json(history),
+                     Identities.from_json(log))
 
 
 def encode_columns(states: dict[str, CardState]) -> dict[str, list]:
@@ -172,7 +178,9 @@ def _migrate_0_to_1(doc: dict) -> dict:
 
 
 def _migrate_1_to_2(doc: dict) -> dict:
-    """Version 1 had no history tallies: opening rebuilds them from the log, once."""
+    """Version 1 had no history tallies (opening rebuilds them from the log, once) and no log-line
+    identities (identity.py): its lines are counted as they come, and the log named from the
+    snapshot's stem moves to one named from its full name (opening.py)."""
     return {**doc, "version": 2, "history": None}
 
 
@@ -180,17 +188,17 @@ MIGRATIONS = {0: _migrate_0_to_1, 1: _migrate_1_to_2}
 
 
 def encode_snapshot(states: dict[str, CardState], exam: dt.date | None, offset: int,
-                    history: History) -> bytes:
-    return encode_snapshot_columns(encode_columns(states), exam, offset, history)
+                    history: History, identities: Identities) -> bytes:
+    return encode_snapshot_columns(encode_columns(states), exam, offset, history, identities)
 
 
 def encode_snapshot_columns(columns: dict[str, list], exam: dt.date | None, offset: int,
-                            history: History) -> bytes:
+                            history: History, identities: Identities) -> bytes:
     doc = {
         "format": FORMAT,
         "version": VERSION,
         "exam": exam.isoformat() if exam else None,
-        "log": {"offset": offset},
+        "log": {"offset": offset, **identities.to_json()},
         "history": history.to_json(),
         "cards": columns,
     }

@@ -14,7 +14,8 @@ from crmrev.errors import ProgressError
 from crmrev.fsutil import atomic_write, full_fsync
 from crmrev.history import History
 from crmrev.model import CardState, Review, ReviewKind
-from crmrev.progress.log import _BACKWARD_BLOCK, ExamEvent, _review_from, encode_entry, iter_reviews
+from crmrev.progress.identity import Identities
+from crmrev.progress.log import _BACKWARD_BLOCK, Entry, ExamEvent, _review_from, encode_entry, iter_reviews
 from crmrev.progress.paths import backup_path, log_path_for
 from crmrev.progress.snapshot import (
     DueView,
@@ -28,6 +29,13 @@ if TYPE_CHECKING:
 
 BACKUPS = 5
 
+def _holds(path: Path, data: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
+
+
 class _Undo(NamedTuple):
     offset: int
     review: Review
@@ -38,17 +46,20 @@ class Progress:
     """Per-card state and the review log. Open with open_progress()."""
 
     def __init__(self, path: Path, *, columns: dict[str, list] | None = None, exam: dt.date | None = None,
-                 history: History | None = None, snapshot_offset: int = 0, log_end: int = 0,
-                 lock: WriterLock | None = None, notices: list[str] | None = None) -> None:
+                 history: History | None = None, identities: Identities | None = None,
+                 snapshot_offset: int = 0, log_end: int = 0, lock: WriterLock | None = None,
+                 notices: list[str] | None = None, log_path: Path | None = None) -> None:
         """A store over what opening found; writable when it holds the writer's lock."""
         self.path = path
-        self.log_path = log_path_for(path)
+        self.log_path = log_path or log_path_for(path)
         # Card states stay as the snapshot's columns until something needs CardState objects:
         # counting what is due reads the columns directly (see DueView).
         self._columns = columns
         self._states: dict[str, CardState] | None = None
         self.exam = exam
         self.history = history if history is not None else History()
+        self.identities = identities if identities is not None else Identities()
+        self.repeated_lines = 0  # lines replay found already counted (identity.py)
         self.notices = notices if notices is not None else []
         self.snapshot_offset = snapshot_offset
         self.log_end = log_end
@@ -58,10 +69,15 @@ class Progress:
         self._undo: list[_Undo] = []
         self._dirty = False
 
-    def replay(self, entries: Iterable[Review | ExamEvent]) -> None:
+    def replay(self, entries: Iterable[Entry]) -> int:
         """Fold log entries written after the snapshot into the state, as they were when given:
-        only the first grade of a day moves the schedule."""
-        for entry in entries:
+        only the first grade of a day moves the schedule, and a line counted before is skipped
+        (identity.py). Returns how many entries it read."""
+        count = 0
+        for count, entry in enumerate(entries, start=1):  # noqa: B007 (the count is the result)
+            if not self.identities.first_time(entry):
+                self.repeated_lines += 1
+                continue
             if isinstance(entry, ExamEvent):
                 self.exam = entry.date
                 continue
@@ -69,6 +85,7 @@ class Progress:
             self.history.add(entry, seen_before=entry.card in states)
             if entry.kind == ReviewKind.FIRST:
                 states[entry.card] = scheduler.review(states.get(entry.card), entry.grade, entry.day)
+        return count
 
     # -- reading
 
@@ -126,9 +143,12 @@ class Progress:
 
     # -- writing
 
-    def _append(self, entry: Review | dict) -> int:
+    def _append(self, entry: Entry) -> tuple[int, Entry]:
+        """Append one line, durably; returns where it starts and the entry with its identity."""
         if not self.writable:
             raise ProgressError("progress was opened read-only", path=str(self.path))
+        writer, seq = self.identities.next()
+        entry = entry._replace(writer=writer, seq=seq)
         line = encode_entry(entry)
         before = self.log_end
         try:
@@ -147,8 +167,9 @@ class Progress:
                                 hint="free some disk space or fix the folder's permissions, "
                                 "then review again") from None
         self.log_end = before + len(line)
+        self.identities.first_time(entry)
         self._dirty = True
-        return before
+        return before, entry
 
     def _rollback_log(self, offset: int) -> None:
         try:
@@ -160,7 +181,9 @@ class Progress:
     def record(self, review: Review) -> CardState | None:
         """Save one answer durably, then update the state. Returns the card's new state."""
         previous = self.states.get(review.card)
-        offset = self._append(review)
+        offset, logged = self._append(review)
+        assert isinstance(logged, Review)
+        review = logged
         self._undo.append(_Undo(offset, review, previous))
         self.history.add(review, seen_before=previous is not None)
         if review.kind == ReviewKind.FIRST:
@@ -188,7 +211,7 @@ class Progress:
         return step.review.card
 
     def set_exam(self, day: dt.date | None) -> None:
-        self._append({"event": "exam", "date": day.isoformat() if day else None})
+        self._append(ExamEvent(day))
         self.exam = day
         self.save()
 
@@ -197,12 +220,14 @@ class Progress:
         if not self.writable:
             return
         if self._states is None and self._columns is not None:
-            data = encode_snapshot_columns(self._columns, self.exam, self.log_end, self.history)
+            data = encode_snapshot_columns(self._columns, self.exam, self.log_end, self.history,
+                                           self.identities)
         else:
-            data = encode_snapshot(self.states, self.exam, self.log_end, self.history)
+            data = encode_snapshot(self.states, self.exam, self.log_end, self.history, self.identities)
         try:
-            self._rotate_backups()
-            atomic_write(self.path, data)
+            if not _holds(self.path, data):  # nothing changed: no write, and no backup pushed out
+                self._rotate_backups()
+                atomic_write(self.path, data)
         except OSError as exc:
             raise ProgressError(f"could not write the progress snapshot: {exc.strerror}. Your "
                                 "answers are safe in the review log and will be folded in next "
