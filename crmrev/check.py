@@ -134,10 +134,11 @@ def _escape_property(text: str) -> str:
 
 
 def github_line(problem: Problem) -> str:
-    """A GitHub Actions workflow command, so the problem shows inline on the pull request."""
+    """A GitHub Actions workflow command, so the problem shows inline on the pull request. Values are
+    escaped as GitHub reads them, so a line break in one cannot start an annotation of its own."""
     return (f"::{problem.severity} file={_escape_property(problem.path)},line={problem.line},"
-            f"col={problem.column},title={problem.code}::{_escape_data(problem.message)} "
-            f"[{problem.code}]")
+            f"col={problem.column},title={_escape_property(problem.code)}::"
+            f"{_escape_data(problem.message)} [{_escape_data(problem.code)}]")
 
 
 def text_lines(report: Report) -> list[str]:

@@ -28,9 +28,18 @@ def _debug(ctx: typer.Context) -> bool:
     return bool(ctx.params.get("debug"))
 
 
+def _say(text: str, err: bool = False) -> None:
+    """Every line crmrev prints goes through here. Values from files (deck ids, titles, card types,
+    paths) can hold escape sequences that set the window title or write the clipboard; they are
+    made visible, as card text is (text.neutralise). JSON output is cleaned in _print_json."""
+    from crmrev.text import neutralise
+
+    typer.echo(neutralise(text), err=err)
+
+
 def _error(text: str) -> None:
     with contextlib.suppress(OSError):  # stderr gone too: the exit code is all that is left to say it
-        typer.echo(f"Error: {text}", err=True)
+        _say(f"Error: {text}", err=True)
 
 
 class _Group(TyperGroup):
@@ -45,7 +54,7 @@ class _Group(TyperGroup):
             _error(exc.render())
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
-            typer.echo("Interrupted.", err=True)
+            _say("Interrupted.", err=True)
             raise typer.Exit(EXIT_INTERRUPTED) from None
         except (typer.Exit, typer.Abort, _ClickException, BrokenPipeError):
             raise
@@ -77,7 +86,7 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"crmrev {__version__}")
+        _say(f"crmrev {__version__}")
         raise typer.Exit()
 
 
@@ -111,28 +120,28 @@ def build(
 
     plan = plan_build(seeds_dir, out)
     for problem in plan.problems:
-        typer.echo(problem.render(), err=True)
+        _say(problem.render(), err=True)
     for error in plan.errors:
         _error(error.render())
     if check:
         for change in plan.stale:
-            typer.echo(f"{change.path}: out of date ({change.status}: +{change.added} "
+            _say(f"{change.path}: out of date ({change.status}: +{change.added} "
                        f"~{change.changed} -{change.removed} cards); run `crmrev build`", err=True)
         if plan.stale or plan.errors:
             raise typer.Exit(1)
-        typer.echo(f"{len(plan.changes)} decks are up to date.")
+        _say(f"{len(plan.changes)} decks are up to date.")
         return
     apply_build(plan, out)
     for change in plan.changes:
-        typer.echo(f"{change.status:<9} {change.path}  {change.deck_id}  {change.cards} cards  "
+        _say(f"{change.status:<9} {change.path}  {change.deck_id}  {change.cards} cards  "
                    f"+{change.added} ~{change.changed} -{change.removed}")
         for card in change.removed_cards:
-            typer.echo(f"          removed {card.id} ({card.type}, {card.source or 'no source'}): no "
+            _say(f"          removed {card.id} ({card.type}, {card.source or 'no source'}): no "
                        "card of its kind is made from that note now; its progress is kept")
     total = sum(c.cards for c in plan.changes)
     written = len(plan.writes)
     from crmrev.text import plural
-    typer.echo(f"Built {plural(len(plan.decks), 'deck')} ({plural(total, 'card')}); "
+    _say(f"Built {plural(len(plan.decks), 'deck')} ({plural(total, 'card')}); "
                f"wrote {plural(written, 'file')}, removed {len(plan.deletions)}.")
     if plan.errors:
         raise typer.Exit(1)
@@ -168,14 +177,16 @@ def _open_progress(option: Path | None, *, writable: bool):
     path, explicit = resolve_path(option)
     progress = open_progress(path, writable=writable, explicit=explicit)
     for notice in progress.notices:
-        typer.echo(f"crmrev: {notice}", err=True)
+        _say(f"crmrev: {notice}", err=True)
     return progress
 
 
 def _print_json(data: object) -> None:
     import json
 
-    typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    from crmrev.text import json_safe
+
+    typer.echo(json_safe(json.dumps(data, indent=2, ensure_ascii=False)))
 
 
 def _emit(data: dict, as_json: bool, view: str) -> None:
@@ -234,21 +245,21 @@ def review(
                 result = run_review(all_decks, store, options, day, lambda: clock.now_on(day), sys.stdin,
                                     console)
     except ReviewInterrupted as stop:
-        typer.echo(f"\nInterrupted: {plural(stop.answers, 'answer')} saved.", err=True)
+        _say(f"\nInterrupted: {plural(stop.answers, 'answer')} saved.", err=True)
         raise typer.Exit(stop.exit_code) from None
     except Signalled as stop:
-        typer.echo("\nInterrupted before the first card; nothing was changed.", err=True)
+        _say("\nInterrupted before the first card; nothing was changed.", err=True)
         raise typer.Exit(128 + stop.signum) from None
     from crmrev.ui import views  # after the session: its tables are not on the way to the first card
 
     if result.empty:
         for line in views.nothing_to_review_lines(result.summary, day):
-            typer.echo(line)
+            _say(line)
     elif sys.stdin is not None and sys.stdin.isatty():
         views.render_summary(console, result.summary, result.finished)
     else:
         for line in views.summary_lines(result.summary):
-            typer.echo(line)
+            _say(line)
 
 
 @app.command()
@@ -335,9 +346,9 @@ def _show_exam(day, today, as_json: bool) -> None:
     if as_json:
         _print_json(data)
     elif day is None:
-        typer.echo("No exam date is set.")
+        _say("No exam date is set.")
     else:
-        typer.echo(f"Exam on {data['date']}: {data['days_left']} days left.")
+        _say(f"Exam on {data['date']}: {data['days_left']} days left.")
 
 
 class OutputFormat(StrEnum):
@@ -373,10 +384,10 @@ def check(
         _print_json([problem.to_dict() for problem in report.sorted()])
     elif output_format == OutputFormat.github:
         for problem in report.sorted():
-            typer.echo(github_line(problem))
+            _say(github_line(problem))
     else:
         for line in text_lines(report):
-            typer.echo(line)
+            _say(line)
     if report.errors or (strict and report.warnings):
         raise typer.Exit(1)
 
@@ -414,7 +425,7 @@ def main(argv: list[str] | None = None) -> None:
         _drop_output()
         sys.exit(0)
     except KeyboardInterrupt:
-        typer.echo("Interrupted.", err=True)
+        _say("Interrupted.", err=True)
         sys.exit(EXIT_INTERRUPTED)
     finally:
         _flush_output()

@@ -30,6 +30,12 @@ def neutralise(text: str) -> str:
     return _UNSAFE.sub(_visible, text)
 
 
+def json_safe(text: str) -> str:
+    """JSON text with C1 controls and bidi characters written as \\u escapes: the same values to a
+    JSON reader, nothing a terminal acts on. (json.dumps escapes C0 controls itself.)"""
+    return _UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
 def first_unsafe(text: str) -> tuple[int, str] | None:
     match = _UNSAFE.search(text)
     return (match.start(), f"U+{ord(match.group()):04X}") if match else None

@@ -32,7 +32,7 @@ def card_view(session: Session, revealed: bool, message: str, show_note: bool = 
     number, total = session.position
     label = f"card {number} of {total}" + (" · cram" if session.cramming else "")
     # The counter first: a long deck title then wraps after it, never through it.
-    header = Text.assemble(label, "  ·  ", safe(item.deck.title, "bold"), ("  " + item.card.type, "dim"))
+    header = Text.assemble(label, "  ·  ", safe(item.deck.title, "bold"), safe("  " + item.card.type, "dim"))
     parts: list = [header, progress_bar(number - 1, total),
                    Panel(safe(item.card.front), title=Text("Question"), title_align="left",
                          padding=(1, 2))]

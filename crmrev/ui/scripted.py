@@ -11,8 +11,14 @@ from crmrev.ui.console import note_to_show
 
 
 def _out(text: str) -> None:
-    sys.stdout.write(text + "\n")
+    """Every protocol line: deck values in it (ids, titles, types, card text) are made visible."""
+    sys.stdout.write(neutralise(text) + "\n")
     sys.stdout.flush()
+
+
+def _shown(answer: str, limit: int = 40) -> str:
+    """A mistyped line, quoted back short: a 10 MB line must not be echoed in full."""
+    return repr(answer if len(answer) <= limit else answer[:limit] + "…")
 
 
 def run_scripted(session: Session, lines: Iterator[str]) -> bool:
@@ -20,9 +26,9 @@ def run_scripted(session: Session, lines: Iterator[str]) -> bool:
     or `q`. End of input ends the session."""
     while (item := session.current) is not None:
         number, total = session.position
-        _out(f"[{number}/{total}] {neutralise(item.deck.title)} ({item.card.type})")
-        _out(f"Q: {neutralise(item.card.front)}")
-        _out(f"A: {neutralise(item.card.back)}")
+        _out(f"[{number}/{total}] {item.deck.title} ({item.card.type})")
+        _out(f"Q: {item.card.front}")
+        _out(f"A: {item.card.back}")
         while True:
             _out("grade (0-5, u, q)?")
             line = next(lines, None)
@@ -44,12 +50,12 @@ def run_scripted(session: Session, lines: Iterator[str]) -> bool:
             if answer == "n":
                 note = note_to_show(item.card)
                 if note is not None:
-                    _out(f"N: {neutralise(note)}")
+                    _out(f"N: {note}")
                 else:
                     print("crmrev: this card has no note beyond its answer", file=sys.stderr,
                           flush=True)
                 continue
             if answer:
-                print(f"crmrev: expected a grade 0-5, 'u' or 'q', not {neutralise(answer)!r}",
+                print(f"crmrev: expected a grade 0-5, 'u' or 'q', not {neutralise(_shown(answer))}",
                       file=sys.stderr, flush=True)
     return True
