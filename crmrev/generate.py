@@ -12,13 +12,23 @@ the templates below can change freely without orphaning anyone's progress.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from crmrev.ids import carry_ids, new_card_id
 from crmrev.model import Bullet, Card, CardType, Deck, group_of
 from crmrev.seeds import Topic, split_concept
-from crmrev.text import STOPWORDS, gives_away, lower_first, normalise_space, sentence, significant, slugify
+from crmrev.text import (
+    STOPWORDS,
+    gives_away,
+    gives_away_count,
+    lower_first,
+    normalise_space,
+    sentence,
+    significant,
+    slugify,
+)
 
 GAP = "______"
 
@@ -1121,25 +1131,41 @@ _REQUIRED = (CardType.CONCEPT, CardType.MISCONCEPTION)
 
 def _without_repeats(drafts: list[Draft], asked: set[str] | None) -> list[Draft]:
     """An optional card whose answer another card (of this deck, or of an earlier deck through
-    `asked`) already gives is dropped."""
+    `asked`) already gives is dropped.
+
+    Each answer is compared only with the kept answers that share a word with it (an index from
+    word to card): comparing every pair made a 2,000-bullet seed take seconds per thousand cards."""
     answers = asked if asked is not None else set()
     kept: list[Draft] = []
+    holding: dict[str, list[int]] = {}  # a significant word → the kept cards whose answer holds it
     for draft in drafts:
+        answer = significant(draft.back)
         key = " ".join(sorted(significant(draft.front + " " + draft.back))) if draft.type == CardType.CLOZE \
-            else " ".join(sorted(significant(draft.back)))
-        given = any(_gives_away(draft.back, other.back) or
-                    _number_shown(draft.back, f"{other.front} {other.back}") for other in kept)
-        if draft.type in _REQUIRED or (key not in answers and not given):
-            kept.append(draft)
-            answers.add(key)
+            else " ".join(sorted(answer))
+        if draft.type not in _REQUIRED and (key in answers or _answer_given(answer, holding)
+                                            or _number_shown_in(draft.back, kept)):
+            continue
+        for word in answer:
+            holding.setdefault(word, []).append(len(kept))
+        kept.append(draft)
+        answers.add(key)
     return kept
 
 
-def _number_shown(answer: str, text: str) -> bool:
+def _answer_given(answer: set[str], holding: dict[str, list[int]]) -> bool:
+    """gives_away(answer, a kept card's answer) for some kept card: the cards sharing no word with
+    it cannot give it away, so only the others are counted."""
+    shared = Counter(index for word in answer for index in holding.get(word, ()))
+    return any(gives_away_count(answer, count) for count in shared.values())
+
+
+def _number_shown_in(answer: str, kept: list[Draft]) -> bool:
     """"14 days." is given away by "a 14-day cooling-off period" on another card."""
     number = re.match(rf"(\d+|(?!one\b)(?:{_NUMBER_WORDS}))\s", answer, re.I)
-    shown = rf"(?<![\w.]){re.escape(number.group(1))}(?![\w.])" if number else None
-    return shown is not None and re.search(shown, text, re.I) is not None
+    if number is None:
+        return False
+    shown = re.compile(rf"(?<![\w.]){re.escape(number.group(1))}(?![\w.])", re.I)
+    return any(shown.search(f"{other.front} {other.back}") for other in kept)
 
 
 def _gives_away(answer: str, text: str) -> bool:
@@ -1149,9 +1175,12 @@ def _gives_away(answer: str, text: str) -> bool:
 def _without_sibling_leaks(drafts: list[Draft]) -> list[Draft]:
     """An optional card whose answer a sibling (a card of the same note) shows is dropped: the
     sibling would teach it, and the lint (Q006) would flag it."""
+    of_note: dict[Bullet, list[Draft]] = {}
+    for draft in drafts:
+        of_note.setdefault(draft.bullet, []).append(draft)
     kept: list[Draft] = []
     for draft in drafts:
-        siblings = [d for d in drafts if d is not draft and d.bullet == draft.bullet]
+        siblings = [d for d in of_note[draft.bullet] if d is not draft]
         leaked = any(_gives_away(draft.back, f"{d.front} {d.back}") for d in siblings)
         if draft.type in _REQUIRED or not leaked:
             kept.append(draft)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from crmrev.model import Card, CardType
@@ -70,10 +71,21 @@ def new_card_id(seed_name: str, card_type: str, identity: str, taken: set[str]) 
 
 
 def _similarity(a: str, b: str) -> float:
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    """How alike two notes are, word by word (as git compares lines): a typo fixed or a word swapped
+    keeps a note recognisable. Comparing words, not characters, is also seven times faster."""
+    matcher = difflib.SequenceMatcher(None, a.split(), b.split(), autojunk=False)
     if matcher.real_quick_ratio() < SIMILARITY_THRESHOLD or matcher.quick_ratio() < SIMILARITY_THRESHOLD:
         return 0.0
     return matcher.ratio()
+
+
+# Rename matching compares a reworded note only with the old notes that share its rarer words, the
+# best CANDIDATES of them, instead of with every old note: comparing all pairs made rewording every
+# bullet of a 400-bullet seed take 33 s, and a 6,800-bullet one over nine minutes. A word found in
+# more than COMMON_WORD notes of one type tells none of them apart and casts no vote.
+CANDIDATES = 8
+COMMON_WORD = 64
+_WORD = re.compile(r"\w+")
 
 
 def carry_ids(new: Sequence[tuple[str, str]], old: Iterable[Card]) -> dict[int, str]:
@@ -83,24 +95,35 @@ def carry_ids(new: Sequence[tuple[str, str]], old: Iterable[Card]) -> dict[int, 
     then, per type, the most similar remaining notes above the threshold, best first, as git
     matches renamed files. Unmatched new cards get fresh ids."""
     old_cards = list(old)
+    old_keys = [note_key(card_note(card)) for card in old_cards]
     by_key: dict[tuple[str, str], list[str]] = {}
-    for card in old_cards:
-        by_key.setdefault((card.type, note_key(card_note(card))), []).append(card.id)
+    for card, key in zip(old_cards, old_keys, strict=True):
+        by_key.setdefault((card.type, key), []).append(card.id)
     result: dict[int, str] = {}
     for index, (card_type, note) in enumerate(new):
         waiting = by_key.get((card_type, note_key(note)))
         if waiting:
             result[index] = waiting.pop(0)
     used = set(result.values())
+    postings: dict[tuple[str, str], list[int]] = {}  # (type, word) → positions of old notes holding it
+    for position, (card, key) in enumerate(zip(old_cards, old_keys, strict=True)):
+        if card.id not in used:
+            for word in set(_WORD.findall(key)):
+                postings.setdefault((card.type, word), []).append(position)
     pairs: list[tuple[float, int, int, str]] = []
     for index, (card_type, note) in enumerate(new):
         if index in result:
             continue
-        for position, card in enumerate(old_cards):
-            if card.type == card_type and card.id not in used:
-                score = _similarity(note_key(note), note_key(card_note(card)))
-                if score >= SIMILARITY_THRESHOLD:
-                    pairs.append((score, -abs(position - index), index, card.id))
+        key = note_key(note)
+        votes: Counter[int] = Counter()
+        for word in set(_WORD.findall(key)):
+            holders = postings.get((card_type, word), ())
+            if len(holders) <= COMMON_WORD:
+                votes.update(holders)
+        for position, _votes in votes.most_common(CANDIDATES):
+            score = _similarity(key, old_keys[position])
+            if score >= SIMILARITY_THRESHOLD:
+                pairs.append((score, -abs(position - index), index, old_cards[position].id))
     for _score, _distance, index, card_id in sorted(pairs, reverse=True):
         if index not in result and card_id not in used:
             result[index] = card_id

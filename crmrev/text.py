@@ -128,4 +128,9 @@ LEAK_SHARE = 0.75
 def gives_away(answer: set[str], shown: set[str]) -> bool:
     """True when most of an answer's significant words are in the shown text: the one leak rule the
     generator (which cards not to make) and the lint (Q003, Q006) share."""
-    return bool(answer) and len(answer & shown) >= LEAK_SHARE * len(answer)
+    return gives_away_count(answer, len(answer & shown))
+
+
+def gives_away_count(answer: set[str], shown: int) -> bool:
+    """The same rule, given how many of the answer's words are shown."""
+    return bool(answer) and shown >= LEAK_SHARE * len(answer)
