@@ -143,22 +143,28 @@ def write_progress(path: Path, card_ids: list[str], reviews: int, today: dt.date
     today are left due, so a review session has something to show."""
     rng = random.Random(len(card_ids))
     per_card = max(1, reviews // len(card_ids))
-    entries: list[tuple[dt.date, str, int, str]] = []
+    # (day, card, 0 for the day's first answer and 1 for a repeat, grade, kind): sorted, the first
+    # answer of a day always comes before that day's repeats, as crmrev logs them.
+    entries: list[tuple[dt.date, str, int, int, str]] = []
     for card_id in card_ids:
         day, state = today - dt.timedelta(days=rng.randrange(1, days)), None
-        days_reviewed = []
+        reviewed, failed = [], []
         while day < today:
             grade = rng.choices((1, 2, 3, 4, 5), weights=(5, 5, 20, 40, 30))[0]
             state = scheduler.review(state, grade, day)
-            entries.append((day, card_id, grade, ReviewKind.FIRST))
-            days_reviewed.append(day)
+            entries.append((day, card_id, 0, grade, ReviewKind.FIRST))
+            reviewed.append(day)
+            if grade < 4:
+                failed.append(day)
             day = state.due
-        # A heavy user's extra answers are same-day repeats spread over the card's review days.
-        for _ in range(per_card - len(days_reviewed)):
-            entries.append((rng.choice(days_reviewed), card_id, rng.randint(1, 3), ReviewKind.REPEAT))
+        # A heavy user's extra answers are same-day repeats of failed cards (crmrev repeats a card
+        # graded below 4 until it reaches 4); a card never failed gets them on its first day.
+        for _ in range(per_card - len(reviewed)):
+            repeat_day = rng.choice(failed or reviewed[:1])
+            entries.append((repeat_day, card_id, 1, rng.randint(1, 4), ReviewKind.REPEAT))
     entries.sort()
     with open(log_path_for(path), "wb") as log:
-        for day, card_id, grade, kind in entries:
+        for day, card_id, _order, grade, kind in entries:
             log.write(encode_entry(Review(card_id, f"{day.isoformat()}T09:00:00", day, grade, kind)))
     # crmrev builds the snapshot itself, as for a log copied from another machine.
     open_progress(path, writable=True).close()

@@ -128,3 +128,23 @@ def test_an_impossible_tally_is_a_damaged_snapshot_restored_from_its_backup(tmp_
     assert stats(path) == expected
     with open_progress(path, writable=True) as store:
         assert any("restored progress from backup" in notice for notice in store.notices)
+
+
+def test_a_version_1_snapshot_is_counted_from_its_log_only_when_the_tallies_are_needed(tmp_path, monkeypatch):
+    from crmrev.progress import opening
+
+    path = tmp_path / "progress.json"
+    random_sessions(path, days=4)
+    doc = json.loads(path.read_text())
+    del doc["history"]
+    doc["version"] = 1
+    path.write_text(json.dumps(doc))
+    reads = []
+    real = opening.iter_reviews
+    monkeypatch.setattr(opening, "iter_reviews", lambda *args, **kw: reads.append(args) or real(*args, **kw))
+    with open_progress(path, writable=False) as store:
+        store.due_view(), store.states  # what `due` and `review`'s queue read
+        assert reads == []  # a long log is not read for tallies nobody asked for
+        counted = store.history.to_json()
+        assert len(reads) == 1
+        assert counted == History.of_reviews(store.iter_reviews()).to_json()

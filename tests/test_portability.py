@@ -27,6 +27,11 @@ import fcntl as real_fcntl
 msvcrt = types.ModuleType("msvcrt")
 msvcrt.LK_UNLCK, msvcrt.LK_NBLCK = 0, 2
 def locking(fd, mode, nbytes):
+    if os.environ.get("MSVCRT_LOG"):
+        with open(os.environ["MSVCRT_LOG"], "a") as calls:
+            calls.write(("unlock" if mode == msvcrt.LK_UNLCK else "lock") + "\\n")
+    if os.environ.get("MSVCRT_FAIL"):
+        raise OSError(37, "No locks available")
     start = os.lseek(fd, 0, os.SEEK_CUR)
     if mode == msvcrt.LK_UNLCK:
         real_fcntl.lockf(fd, real_fcntl.LOCK_UN, nbytes, start)
@@ -53,8 +58,8 @@ runpy.run_module("crmrev", run_name="__main__", alter_sys=True)
 
 
 def blocked(progress: Path, *args: str, today: str = "2026-03-02", no_msvcrt: bool = False,
-            **kwargs) -> subprocess.CompletedProcess:
-    env = env_for(progress, today, NO_MSVCRT="1" if no_msvcrt else "0")
+            extra_env: dict[str, str] | None = None, **kwargs) -> subprocess.CompletedProcess:
+    env = env_for(progress, today, NO_MSVCRT="1" if no_msvcrt else "0", **(extra_env or {}))
     return subprocess.run([sys.executable, "-c", BLOCKED, *args], text=True, capture_output=True,
                           env=env, timeout=60, **kwargs)
 
@@ -111,6 +116,32 @@ def test_with_no_file_locking_at_all_review_refuses_clearly_and_reading_still_wo
     assert refused.returncode != 0 and "Traceback" not in refused.stderr
     assert "no file locking" in refused.stderr and not progress.exists()
     assert blocked(progress, "due", "--json", no_msvcrt=True).returncode == 0
+
+
+def test_the_windows_lock_is_unlocked_before_its_file_is_closed(tmp_path):
+    calls = tmp_path / "calls.txt"
+    result = blocked(tmp_path / "progress.json", "review", input="5\n", extra_env={"MSVCRT_LOG": str(calls)})
+    assert result.returncode == 0, result.stderr
+    assert calls.read_text().split() == ["lock", "unlock"]  # Microsoft's rule: unlock, then close
+
+
+@pytest.mark.parametrize("where", ["windows", "posix"])
+def test_a_file_system_without_locks_is_a_clear_error_not_in_use(tmp_path, where):
+    progress = tmp_path / "progress.json"
+    if where == "windows":
+        result = blocked(progress, "review", input="5\n", extra_env={"MSVCRT_FAIL": "1"})
+    else:
+        probe = ("import errno, fcntl, sys\n"
+                 "def flock(*args): raise OSError(errno.ENOLCK, 'No locks available')\n"
+                 "fcntl.flock = flock\n"
+                 "sys.argv = ['crmrev', 'review']\n"
+                 "from crmrev.cli import main\n"
+                 "main()")
+        result = subprocess.run([sys.executable, "-c", probe], input="5\n", capture_output=True, text=True,
+                                env=env_for(progress, "2026-03-02"), timeout=60)
+    assert result.returncode == 2, result.stderr
+    assert "cannot lock progress.json.lock: No locks available" in result.stderr
+    assert "in use" not in result.stderr and "internal error" not in result.stderr
 
 
 def test_a_damaged_snapshot_is_repaired_without_posix_modules(tmp_path):

@@ -234,10 +234,14 @@ def open_progress(path: Path, *, writable: bool, explicit: bool = True) -> Progr
                            "kept and the log continues from its current end")
             offset, repaired = log_size, True
         history = snapshot.history if snapshot else History()
-        if history is None:  # an older snapshot: its tallies come from the log it covers, once
-            history = History.of_reviews(iter_reviews(log_path, end=offset))
+        covered = offset  # an older snapshot's tallies come from the log it covers, when needed
+
+        def count_history() -> History:
+            return History.of_reviews(iter_reviews(log_path, end=covered))
+
         progress = Progress(path, columns=snapshot.columns if snapshot else None,
                             exam=snapshot.exam if snapshot else None, history=history,
+                            count_history=count_history if history is None else None,
                             identities=snapshot.identities if snapshot else None,
                             snapshot_offset=offset, log_end=offset, lock=lock, notices=notices,
                             log_path=log_path)

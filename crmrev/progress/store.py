@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -46,7 +46,8 @@ class Progress:
     """Per-card state and the review log. Open with open_progress()."""
 
     def __init__(self, path: Path, *, columns: dict[str, list] | None = None, exam: dt.date | None = None,
-                 history: History | None = None, identities: Identities | None = None,
+                 history: History | None = None, count_history: Callable[[], History] | None = None,
+                 identities: Identities | None = None,
                  snapshot_offset: int = 0, log_end: int = 0, lock: WriterLock | None = None,
                  notices: list[str] | None = None, log_path: Path | None = None) -> None:
         """A store over what opening found; writable when it holds the writer's lock."""
@@ -57,7 +58,11 @@ class Progress:
         self._columns = columns
         self._states: dict[str, CardState] | None = None
         self.exam = exam
-        self.history = history if history is not None else History()
+        # The history tallies of a version-1 snapshot are counted from its log when first needed
+        # (count_history): `due` never needs them, and reading a long log for nothing took a second.
+        self._history = history if history is not None or count_history is not None else History()
+        self._count_history = count_history
+        self._uncounted: list[tuple[Review, bool]] = []  # answers seen before the tallies were counted
         self.identities = identities if identities is not None else Identities()
         self.repeated_lines = 0  # lines replay found already counted (identity.py)
         self.notices = notices if notices is not None else []
@@ -82,12 +87,28 @@ class Progress:
                 self.exam = entry.date
                 continue
             states = self.states
-            self.history.add(entry, seen_before=entry.card in states)
+            self._tally(entry, seen_before=entry.card in states)
             if entry.kind == ReviewKind.FIRST:
                 states[entry.card] = scheduler.review(states.get(entry.card), entry.grade, entry.day)
         return count
 
     # -- reading
+
+    @property
+    def history(self) -> History:
+        if self._history is None:
+            assert self._count_history is not None
+            self._history = self._count_history()
+            for review, seen_before in self._uncounted:
+                self._history.add(review, seen_before)
+            self._uncounted.clear()
+        return self._history
+
+    def _tally(self, review: Review, seen_before: bool) -> None:
+        if self._history is None:
+            self._uncounted.append((review, seen_before))
+        else:
+            self._history.add(review, seen_before)
 
     @property
     def states(self) -> dict[str, CardState]:
@@ -185,7 +206,7 @@ class Progress:
         assert isinstance(logged, Review)
         review = logged
         self._undo.append(_Undo(offset, review, previous))
-        self.history.add(review, seen_before=previous is not None)
+        self._tally(review, seen_before=previous is not None)
         if review.kind == ReviewKind.FIRST:
             self.states[review.card] = scheduler.review(previous, review.grade, review.day)
         return self.states.get(review.card)
