@@ -20,6 +20,7 @@ from crmrev.fsutil import atomic_write
 from crmrev.generate import DeckMeta, derive_meta, generate_deck, is_last_resort
 from crmrev.model import Card, Deck, Problem, Severity
 from crmrev.seeds import Topic, decode_seed, parse_seed
+from crmrev.text import slugify
 
 META_FILE = "meta.yaml"
 
@@ -32,7 +33,7 @@ class DeckChange:
     added: int
     changed: int
     removed: int
-    status: str  # new | updated | unchanged | deleted
+    status: str  # new | updated | unchanged | deleted | refused
     removed_cards: list[Card] = field(default_factory=list)  # so the report can name them
 
 
@@ -158,14 +159,15 @@ def plan_build(seeds_dir: Path, out_dir: Path, loaded: Iterable[Deck] = ()) -> B
     targets = {seed: out_dir / f"{seed.stem}.yaml" for seed in seeds}
     taken = _other_deck_ids(out_dir, set(targets.values()), read)
     asked: set[str] = set()  # what optional cards of earlier decks ask, so no deck repeats it
-    used_deck_ids: dict[str, str] = {}
+    used: dict[str, str] = {}  # deck ids and titles given so far → the seed given them
     for seed in seeds:
         display = f"{seeds_dir.name}/{seed.name}"
         try:
-            _plan_one(plan, seed, display, targets[seed], meta, taken, used_deck_ids, read, asked)
+            _plan_one(plan, seed, display, targets[seed], meta, taken, used, read, asked)
         except CrmrevError as exc:
             plan.errors.append(exc)
     _plan_deletions(plan, out_dir, set(targets.values()))
+    _refuse_what_check_rejects(plan)
     for name in sorted(set(meta) - {seed.name for seed in seeds}):
         plan.problems.append(Problem(f"{seeds_dir.name}/{META_FILE}", 1, 1, Severity.WARNING,
                                      "S007", f"'{name}' is listed but there is no such seed"))
@@ -173,7 +175,7 @@ def plan_build(seeds_dir: Path, out_dir: Path, loaded: Iterable[Deck] = ()) -> B
 
 
 def _plan_one(plan: BuildPlan, seed: Path, display: str, target: Path,
-              meta: dict[str, DeckMeta], taken: set[str], used_deck_ids: dict[str, str],
+              meta: dict[str, DeckMeta], taken: set[str], used: dict[str, str],
               read: Callable[[Path], Deck], asked: set[str]) -> None:
     try:
         data = seed.read_bytes()
@@ -190,9 +192,8 @@ def _plan_one(plan: BuildPlan, seed: Path, display: str, target: Path,
                                          f"no topic title can be derived from the synopsis, so the deck "
                                          f"is called '{deck_meta.title}'; set its id and title in "
                                          f"{META_FILE}"))
-    if deck_meta.id in used_deck_ids:
-        deck_meta = DeckMeta(id=f"{deck_meta.id}-{seed.stem[:6]}", title=deck_meta.title)
-    used_deck_ids[deck_meta.id] = display
+    deck_meta = _distinct(deck_meta, seed, from_meta=seed.name in meta, used=used)
+    used[f"id:{deck_meta.id}"] = used[f"title:{deck_meta.title}"] = display
     try:
         old = _old_deck(target, read)
     except DeckError as exc:
@@ -223,6 +224,44 @@ def _plan_one(plan: BuildPlan, seed: Path, display: str, target: Path,
     plan.decks.append(deck)
     if status != "unchanged":
         plan.writes[target] = text
+
+
+def _distinct(deck_meta: DeckMeta, seed: Path, from_meta: bool, used: dict[str, str]) -> DeckMeta:
+    """A deck id and title no earlier seed has. A derived pair (two seeds with the same synopsis)
+    gets the seed's name added; one an author wrote in meta.yaml is never changed behind their back."""
+    for kind, value in (("id", deck_meta.id), ("title", deck_meta.title)):
+        holder = used.get(f"{kind}:{value}")
+        if holder is None:
+            continue
+        if from_meta:
+            raise SeedError(f"deck {kind} '{value}' in {META_FILE} is already used by {holder}",
+                            path=f"{seed.parent.name}/{META_FILE}",
+                            hint=f"give each seed its own deck {kind} in {META_FILE}")
+        return DeckMeta(id=f"{deck_meta.id}-{slugify(seed.stem) or 'deck'}",
+                        title=f"{deck_meta.title} ({seed.stem})")
+    return deck_meta
+
+
+def _refuse_what_check_rejects(plan: BuildPlan) -> None:
+    """Build never writes a deck that `crmrev check` (and so review) would reject: each deck it is
+    about to write is read back and validated as check reads it. A refused deck is an error, named
+    with the reason, and its file is left as it was."""
+    for target, text in list(plan.writes.items()):
+        shown = str(target)
+        try:
+            _deck, problems = deckio.validate(yamlsafe.parse(text, shown), shown)
+        except DeckError as exc:
+            problems = [Problem(shown, exc.line or 1, 1, Severity.ERROR, exc.code or "D000", exc.message)]
+        errors = [problem for problem in problems if problem.severity == Severity.ERROR]
+        if errors:
+            del plan.writes[target]
+            for change in plan.changes:
+                if change.path == target:
+                    change.status = "refused"
+            first = errors[0]
+            plan.errors.append(DeckError(f"not written, because check would reject it: {first.message}",
+                                         path=shown, line=first.line, code=first.code,
+                                         hint="fix the seed or its entry in meta.yaml, then build again"))
 
 
 def _plan_deletions(plan: BuildPlan, out_dir: Path, targets: set[Path]) -> None:

@@ -115,6 +115,11 @@ def run_check(decks_dir: Path, seeds_dir: Path | None, progress_path: Path | Non
     if not files:
         raise UsageError(f"nothing to check: no decks (*.yaml) in {decks_dir}")
     report, decks = check_decks(files)
+    report.problems.extend(
+        Problem(str(decks_dir / folder), 1, 1, Severity.WARNING, "D033",
+                f"the decks in this subfolder are not read: crmrev reads only the decks directly in "
+                f"{decks_dir}; move them up, or pass --decks {decks_dir / folder}")
+        for folder in deckio.nested_deck_folders(decks_dir))
     if seeds_dir is not None:
         report.problems.extend(check_freshness(seeds_dir, decks_dir, decks))
     if progress_path is not None:

@@ -165,10 +165,22 @@ def _decks_dir(option: Path | None) -> Path:
     return option or bundled_decks_dir()
 
 
-def _load_decks(ctx: typer.Context, option: Path | None):
-    from crmrev.decks import load_decks
+def _load_decks(ctx: typer.Context, option: Path | None, index: bool = False):
+    """The decks (or, index=True, their index) for a learner's command: a broken deck is skipped
+    with a warning rather than stopping revision of the others."""
+    from crmrev.decks import load_deck_index, load_decks, nested_deck_folders
+    from crmrev.errors import DeckError
 
-    return load_decks(_decks_dir(option), ctx.find_root().obj)
+    directory = _decks_dir(option)
+    skipped: list[DeckError] = []
+    load = load_deck_index if index else load_decks
+    decks = load(directory, ctx.find_root().obj, skipped)
+    for error in skipped:
+        _say(f"crmrev: skipped a broken deck: {error.render()}", err=True)
+    for folder in nested_deck_folders(directory):
+        _say(f"crmrev: the decks in {directory / folder} are not read: crmrev reads only the decks "
+             f"directly in {directory} (move them up, or pass --decks {directory / folder})", err=True)
+    return decks
 
 
 def _open_progress(option: Path | None, *, writable: bool):
@@ -290,10 +302,9 @@ def stats(
 ) -> None:
     """Show progress: overview, retention, streak, forecast, heatmap, mastery and hardest cards."""
     from crmrev import clock
-    from crmrev.decks import load_deck_index
     from crmrev.stats import compute
 
-    all_decks = load_deck_index(_decks_dir(decks), ctx.find_root().obj)
+    all_decks = _load_decks(ctx, decks, index=True)
     store = _open_progress(progress, writable=False)
     view = store.due_view()  # before the states are built: then it is the snapshot's own columns
     _emit(compute(all_decks, store.states, view, store.history, clock.today(today), store.exam), as_json,
@@ -348,7 +359,9 @@ def _show_exam(day, today, as_json: bool) -> None:
     elif day is None:
         _say("No exam date is set.")
     else:
-        _say(f"Exam on {data['date']}: {data['days_left']} days left.")
+        from crmrev.text import exam_countdown
+
+        _say(exam_countdown(day.isoformat(), (day - today).days))
 
 
 class OutputFormat(StrEnum):

@@ -245,13 +245,18 @@ def cross_deck_problems(decks: Iterable[Deck], docs: dict) -> list[Problem]:
     return problems
 
 
-def load_decks(directory: Path, cache: Path | None = None) -> list[Deck]:
+def load_decks(directory: Path, cache: Path | None = None,
+               skipped: list[DeckError] | None = None) -> list[Deck]:
     """Every deck in a folder, refusing a set whose ids clash (progress would be ambiguous).
-    Decks unchanged since they last loaded cleanly come from the deck cache (deckcache.py)."""
+    Decks unchanged since they last loaded cleanly come from the deck cache (deckcache.py). With
+    `skipped`, a broken deck is left out and its error added there, so one bad file does not stop a
+    learner revising the others; without, it raises. A folder whose every deck is broken raises."""
     from crmrev import deckcache
 
     files = deck_files(directory)
-    decks = deckcache.load(directory, files, load_deck, cache)
+    decks = deckcache.load(directory, files, load_deck, cache, skipped)
+    if skipped and not decks:
+        raise skipped[0]  # nothing left to show: the first broken deck is the error
     clashes = cross_deck_problems(decks, {})
     if clashes:
         first = clashes[0]
@@ -260,17 +265,31 @@ def load_decks(directory: Path, cache: Path | None = None) -> list[Deck]:
     return decks
 
 
-def load_deck_index(directory: Path, cache: Path | None = None) -> list[DeckIndex]:
+def load_deck_index(directory: Path, cache: Path | None = None,
+                    skipped: list[DeckError] | None = None) -> list[DeckIndex]:
     """Deck ids, titles and card ids, from the small index cache when nothing changed."""
     from crmrev import deckcache
 
     files = deck_files(directory)
-    index = deckcache.load_index(directory, files, load_deck, cache)
+    index = deckcache.load_index(directory, files, load_deck, cache, skipped)
+    if skipped and not index:
+        raise skipped[0]
     card_ids = [card_id for deck in index for card_id in deck.card_ids]
     if len(set(card_ids)) != len(card_ids) or len({d.id for d in index}) != len(index) or \
             len({d.title for d in index}) != len(index):
-        load_decks(directory)  # raises the located error
+        load_decks(directory, skipped=[])  # raises the located error
     return index
+
+
+def nested_deck_folders(directory: Path) -> list[str]:
+    """Subfolders holding deck files, which crmrev does not read (it reads one folder)."""
+    try:
+        with os.scandir(directory) as entries:
+            folders = [Path(entry.path) for entry in entries
+                       if entry.is_dir() and not entry.name.startswith(".")]
+        return sorted(folder.name for folder in folders if deck_paths(folder))
+    except OSError:
+        return []
 
 
 # ---------------------------------------------------------------- writing

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from crmrev.errors import SeedError
 from crmrev.model import Bullet, Problem, Severity
+from crmrev.text import utf16_name
 
 SYNOPSIS = "topic synopsis"
 CONCEPTS = "key concepts & core principles"
@@ -58,6 +59,11 @@ def decode_seed(data: bytes, path: str) -> str:
     if not data.strip():
         raise SeedError("seed file is empty", path=path,
                         hint="write the notes into it, or delete the file")
+    encoding = utf16_name(data)
+    if encoding:
+        raise SeedError(f"seed is saved as {encoding} text, not UTF-8", path=path, line=1,
+                        hint="re-save it as UTF-8 in your editor (in Notepad: File › Save as › "
+                        "Encoding: UTF-8)")
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         raise SeedError("seed file is binary (it contains NUL bytes), not text", path=path,

@@ -109,7 +109,8 @@ def session_summary(reviews: Sequence[Review], seconds: float, decks: Sequence[D
         "seconds": round(seconds),
         "still_due_today": still_due,
         "due_tomorrow": dues.count_due_by(ids, today + dt.timedelta(days=1))[0],
-        "next_due": min(dates) if dates else None,
+        # The next day with cards coming due: an overdue card is counted in still_due_today instead.
+        "next_due": min((date for date in dates if date > today.isoformat()), default=None),
         "siblings_waiting": len(siblings_waiting),
     }
 

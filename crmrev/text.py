@@ -30,6 +30,16 @@ def neutralise(text: str) -> str:
     return _UNSAFE.sub(_visible, text)
 
 
+def utf16_name(data: bytes) -> str | None:
+    """'UTF-16' when the bytes start with a UTF-16 (or UTF-32) byte-order mark, as Windows Notepad's
+    "Unicode" encoding writes: text, but not UTF-8, and full of NUL bytes."""
+    for bom, name in ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),
+                      (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16")):
+        if data.startswith(bom):
+            return name
+    return None
+
+
 def json_safe(text: str) -> str:
     """JSON text with C1 controls and bidi characters written as \\u escapes: the same values to a
     JSON reader, nothing a terminal acts on. (json.dumps escapes C0 controls itself.)"""
@@ -54,6 +64,16 @@ def slugify(text: str, max_words: int = 5) -> str:
 def plural(count: int, noun: str) -> str:
     """'1 answer', '2 answers'."""
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def exam_countdown(date: str, days_left: int) -> str:
+    """'Exam on 2027-06-14: 3 days left.', and after the day, what to do about it."""
+    if days_left > 0:
+        return f"Exam on {date}: {plural(days_left, 'day')} left."
+    if days_left == 0:
+        return f"Exam on {date}: today. Good luck!"
+    return (f"The exam on {date} has passed ({plural(-days_left, 'day')} ago): set the next one with "
+            "`crmrev exam YYYY-MM-DD`, or `crmrev exam --clear`.")
 
 
 def normalise_space(text: str) -> str:

@@ -20,6 +20,7 @@ import yaml
 
 from crmrev.errors import DeckError
 from crmrev.model import Problem, Severity
+from crmrev.text import utf16_name
 
 MAX_BYTES = 64 * 1024 * 1024
 MAX_NESTING = 32
@@ -62,6 +63,10 @@ def decode(data: bytes, path: str) -> str:
     if len(data) > MAX_BYTES:
         raise DeckError(f"file is {len(data):,} bytes, over the {MAX_BYTES:,}-byte limit",
                         path=path, hint="split it into smaller decks", code="D006")
+    encoding = utf16_name(data)
+    if encoding:
+        raise DeckError(f"saved as {encoding} text, not UTF-8", path=path, line=1,
+                        hint="re-save it as UTF-8 in your editor", code="D007")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

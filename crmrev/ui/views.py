@@ -17,7 +17,7 @@ from rich.text import Text
 
 from crmrev.scheduler import PASSING_GRADE
 from crmrev.stats import FORECAST_DAYS, MATURE_DAYS, RETENTION_DAYS
-from crmrev.text import plural
+from crmrev.text import exam_countdown, plural
 from crmrev.ui.console import safe
 
 # ---------------------------------------------------------------- summaries and tables
@@ -180,7 +180,7 @@ def _exam(data: dict) -> Table:
     table = Table.grid(padding=(0, 3))
     table.add_column()
     table.add_column(justify="right")
-    table.add_row(Text(f"Exam on {exam['date']}", style="bold"), f"{exam['days_left']} days left")
+    table.add_row(Text(exam_countdown(exam["date"], exam["days_left"]), style="bold"), "")
     table.add_row(Text("Predicted recall on exam day", style="bold"), _percent(exam["readiness"]))
     titles = {row["id"]: row["title"] for row in data["decks"]}
     for row in exam["decks"]:
