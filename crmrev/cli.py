@@ -4,6 +4,7 @@ in one place (_Group.invoke), so no command prints a traceback to a user."""
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sys
 from enum import StrEnum
@@ -22,6 +23,7 @@ _ClickException: type[Exception] = next(c for c in typer.BadParameter.__mro__
 
 EXIT_INTERNAL = 70
 EXIT_OUTPUT = 74  # EX_IOERR: standard output cannot be written
+_OUTPUT_ERRNOS = {errno.ENOSPC, errno.EIO, errno.EBADF, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
 
 
 def _debug(ctx: typer.Context) -> bool:
@@ -58,16 +60,14 @@ class _Group(TyperGroup):
             raise typer.Exit(EXIT_INTERRUPTED) from None
         except (typer.Exit, typer.Abort, _ClickException, BrokenPipeError):
             raise
-        except OSError as exc:
-            # Files crmrev reads and writes raise its own errors; what is left is the output itself:
-            # `crmrev stats >/dev/full`. Every answer was saved before anything was printed about it.
-            if _debug(ctx):
-                raise
-            _error(f"cannot write the output: {exc.strerror or exc}. Everything answered so far is saved")
-            raise typer.Exit(EXIT_OUTPUT) from None
         except Exception as exc:
             if _debug(ctx):
                 raise
+            if isinstance(exc, OSError) and exc.errno in _OUTPUT_ERRNOS:
+                # Files crmrev reads and writes raise its own errors; an output failure is left:
+                # `crmrev stats >/dev/full`. Every answer was saved before anything was printed about it.
+                _error(f"cannot write the output: {exc.strerror}. Everything answered so far is saved")
+                raise typer.Exit(EXIT_OUTPUT) from None
             _error(f"internal error: {type(exc).__name__}: {exc}. Nothing was lost; please report "
                    "this with CRMREV_DEBUG=1 output")
             raise typer.Exit(EXIT_INTERNAL) from None
@@ -284,10 +284,9 @@ def due(
 ) -> None:
     """Show what is due today in each deck: due, new available, unseen, total."""
     from crmrev import clock
-    from crmrev.decks import load_deck_index
     from crmrev.stats import due_summary
 
-    index = load_deck_index(_decks_dir(decks), ctx.find_root().obj)
+    index = _load_decks(ctx, decks, index=True)
     store = _open_progress(progress, writable=False)
     _emit(due_summary(index, store.due_view(), clock.today(today), store.exam), as_json, "due_table")
 

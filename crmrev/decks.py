@@ -112,6 +112,8 @@ class _Validator:
             self.add(("id",), Severity.ERROR, "D017",
                      f"deck id '{deck_id}' must be letters, digits, '-', '_', '.' or '/'")
         title = self.text(data, "title", (), True)
+        if title is not None and not title.strip():
+            self.add(("title",), Severity.ERROR, "D020", "the deck title is empty")
         source = self.text(data, "source", (), False)
         cards_value = data.get("cards")
         cards: list[Card] = []
