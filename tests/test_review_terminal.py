@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import time
+
 import pexpect
 import pytest
 
@@ -96,3 +100,51 @@ def test_escape_and_arrow_keys_neither_block_nor_swallow_the_next_key(tmp_path, 
     child.send("5")
     assert finish(child) == 0
     assert [e["grade"] for e in entries(progress)] == [5]
+
+
+def _stopped(pid: int) -> bool:
+    with open(f"/proc/{pid}/stat") as stat:
+        return stat.read().rsplit(")", 1)[1].split()[0] == "T"
+
+
+@POSIX_ONLY
+@pytest.mark.skipif(not os.path.exists("/proc/self/stat"), reason="reads process state from /proc")
+def test_after_ctrl_z_and_fg_keys_work_at_once_and_keys_typed_while_stopped_are_dropped(tmp_path):
+    """Issue 13, case 21: the shell puts the terminal back in line mode while crmrev is stopped."""
+    import termios
+
+    progress = tmp_path / "progress.json"
+    child = spawn(progress, "--limit", "2")
+    child.expect("card 1 of 2")
+    # Ctrl-Z: the kernel discards SIGTSTP for a process group no shell controls (as under pexpect),
+    # so the process is stopped with SIGSTOP; what matters is what happens when it continues.
+    os.kill(child.pid, signal.SIGSTOP)
+    for _ in range(100):
+        if _stopped(child.pid):
+            break
+        time.sleep(0.05)
+    assert _stopped(child.pid)
+    attrs = termios.tcgetattr(child.child_fd)  # what `fg` leaves: canonical mode with echo
+    attrs[3] |= termios.ICANON | termios.ECHO
+    termios.tcsetattr(child.child_fd, termios.TCSANOW, attrs)
+    child.send("4")  # typed while stopped: not a grade for whatever card comes next
+    os.kill(child.pid, signal.SIGCONT)
+    child.expect("card 1 of 2")  # redrawn on resume
+    child.send(" ")  # a single key works again, no Enter needed
+    child.expect("Answer")
+    child.send("5")
+    child.expect("card 2 of 2")
+    child.send("q")
+    assert finish(child) == 0
+    assert [(e["grade"], e["kind"]) for e in entries(progress)] == [(5, "first")]
+
+
+@POSIX_ONLY
+def test_a_resized_terminal_is_redrawn_without_waiting_for_a_key(tmp_path):
+    child = spawn(tmp_path / "progress.json", "--limit", "1", width=100)
+    child.expect("card 1 of 1")
+    child.expect("Grades")
+    child.setwinsize(30, 50)
+    child.expect("card 1 of 1", timeout=5)
+    child.send("q")
+    assert finish(child) == 0

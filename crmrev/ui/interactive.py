@@ -9,7 +9,7 @@ from rich.text import Text
 from crmrev.model import GRADE_LABELS
 from crmrev.session import Session
 from crmrev.ui.console import note_to_show, safe
-from crmrev.ui.keys import GetcharKeys, Keys
+from crmrev.ui.keys import GetcharKeys, Keys, Redraw
 
 KEY_HELP = "space/enter reveal · u undo · q save and quit"
 NOTE_KEY_HELP = "space/enter reveal · n show the note this card came from · u undo · q save and quit"
@@ -61,8 +61,11 @@ def run_interactive(session: Session, console: Console, keys: Keys | GetcharKeys
             if console.is_terminal:
                 console.clear()
             console.print(card_view(session, revealed, message, show_note))
+            try:
+                key = keys.read()
+            except Redraw:
+                continue  # resized or resumed: the same screen again, at the new size
             message = ""
-            key = keys.read()
             if key in (" ", "\r", "\n"):
                 revealed = True
             elif key == "n":
