@@ -164,3 +164,12 @@ def test_the_next_due_card_is_never_a_day_that_has_passed(tmp_path):
         assert day == "scheduled" or day > "2026-03-20", line
     data = json.loads(run_crmrev(progress, "due", "--json", today="2026-03-20").stdout)
     assert data["due_today"] >= 3
+
+
+def test_counts_are_written_in_the_singular_for_one(tmp_path):
+    seeds = tmp_path / "seeds"
+    _seed(seeds, "a.txt")
+    built = crmrev(tmp_path, "build", str(seeds), "--out", str(tmp_path / "decks"))
+    assert "Built 1 deck (" in built.stdout and "1 decks" not in built.stdout
+    progress = tmp_path / "progress.json"
+    assert run_crmrev(progress, "exam", "2026-03-03", today=DAY).stdout.strip() == "Exam on 2026-03-03: 1 day left."
