@@ -45,6 +45,7 @@ class BuildPlan:
     writes: dict[Path, str] = field(default_factory=dict)
     deletions: list[Path] = field(default_factory=list)
     decks: list[Deck] = field(default_factory=list)
+    built: dict[Path, Deck] = field(default_factory=dict)  # each deck file's planned deck
 
     @property
     def stale(self) -> list[DeckChange]:
@@ -138,15 +139,15 @@ def _bullets(topic: Topic) -> list:
     return [*topic.concepts, *topic.misconceptions, *topic.tips, *topic.marking_points]
 
 
-def _other_deck_ids(out_dir: Path, own: set[Path], read: Callable[[Path], Deck]) -> set[str]:
-    """Card ids in hand-written decks beside the generated ones, so new ids never clash."""
-    taken: set[str] = set()
+def _other_decks(out_dir: Path, own: set[Path], read: Callable[[Path], Deck]) -> list[Deck]:
+    """Hand-written decks beside the generated ones: new ids must not clash with theirs."""
+    others: list[Deck] = []
     if out_dir.is_dir():
         for path in deckio.deck_paths(out_dir):
             if path not in own:
                 with contextlib.suppress(DeckError):  # `crmrev check` reports broken decks
-                    taken.update(card.id for card in read(path).cards)
-    return taken
+                    others.append(read(path))
+    return others
 
 
 def plan_build(seeds_dir: Path, out_dir: Path, loaded: Iterable[Deck] = ()) -> BuildPlan:
@@ -157,7 +158,8 @@ def plan_build(seeds_dir: Path, out_dir: Path, loaded: Iterable[Deck] = ()) -> B
     seeds = seed_files(seeds_dir)
     meta = read_meta(seeds_dir)
     targets = {seed: out_dir / f"{seed.stem}.yaml" for seed in seeds}
-    taken = _other_deck_ids(out_dir, set(targets.values()), read)
+    others = _other_decks(out_dir, set(targets.values()), read)
+    taken = {card.id for deck in others for card in deck.cards}
     asked: set[str] = set()  # what optional cards of earlier decks ask, so no deck repeats it
     used: dict[str, str] = {}  # deck ids and titles given so far → the seed given them
     for seed in seeds:
@@ -167,7 +169,7 @@ def plan_build(seeds_dir: Path, out_dir: Path, loaded: Iterable[Deck] = ()) -> B
         except CrmrevError as exc:
             plan.errors.append(exc)
     _plan_deletions(plan, out_dir, set(targets.values()))
-    _refuse_what_check_rejects(plan)
+    _refuse_what_check_rejects(plan, others)
     for name in sorted(set(meta) - {seed.name for seed in seeds}):
         plan.problems.append(Problem(f"{seeds_dir.name}/{META_FILE}", 1, 1, Severity.WARNING,
                                      "S007", f"'{name}' is listed but there is no such seed"))
@@ -222,6 +224,7 @@ def _plan_one(plan: BuildPlan, seed: Path, display: str, target: Path,
     plan.changes.append(DeckChange(target, deck.id, len(deck.cards), added, changed, len(removed),
                                    status, removed))
     plan.decks.append(deck)
+    plan.built[target] = deck
     if status != "unchanged":
         plan.writes[target] = text
 
@@ -242,10 +245,19 @@ def _distinct(deck_meta: DeckMeta, seed: Path, from_meta: bool, used: dict[str, 
     return deck_meta
 
 
-def _refuse_what_check_rejects(plan: BuildPlan) -> None:
+def _refuse_what_check_rejects(plan: BuildPlan, others: list[Deck]) -> None:
     """Build never writes a deck that `crmrev check` (and so review) would reject: each deck it is
-    about to write is read back and validated as check reads it. A refused deck is an error, named
-    with the reason, and its file is left as it was."""
+    about to write is read back and validated as check reads it, and compared with the hand-written
+    decks beside it. A refused deck is an error, named with the reason, and its file is left as it was."""
+    clashing: list[DeckError] = []
+    deckio.without_clashes([*others, *plan.built.values()], clashing)
+    for error in clashing:
+        target = next((path for path, deck in plan.built.items() if error.path in (deck.id, deck.path)), None)
+        if target is not None and target in plan.writes:
+            _refuse(plan, target, DeckError(f"not written, because check would reject it: {error.message}",
+                                            path=str(target), code="D024",
+                                            hint="give it its own id and title in meta.yaml, then build "
+                                            "again"))
     for target, text in list(plan.writes.items()):
         shown = str(target)
         try:
@@ -254,14 +266,18 @@ def _refuse_what_check_rejects(plan: BuildPlan) -> None:
             problems = [Problem(shown, exc.line or 1, 1, Severity.ERROR, exc.code or "D000", exc.message)]
         errors = [problem for problem in problems if problem.severity == Severity.ERROR]
         if errors:
-            del plan.writes[target]
-            for change in plan.changes:
-                if change.path == target:
-                    change.status = "refused"
             first = errors[0]
-            plan.errors.append(DeckError(f"not written, because check would reject it: {first.message}",
-                                         path=shown, line=first.line, code=first.code,
-                                         hint="fix the seed or its entry in meta.yaml, then build again"))
+            _refuse(plan, target, DeckError(f"not written, because check would reject it: {first.message}",
+                                            path=shown, line=first.line, code=first.code,
+                                            hint="fix the seed or its entry in meta.yaml, then build again"))
+
+
+def _refuse(plan: BuildPlan, target: Path, error: DeckError) -> None:
+    del plan.writes[target]
+    for change in plan.changes:
+        if change.path == target:
+            change.status = "refused"
+    plan.errors.append(error)
 
 
 def _plan_deletions(plan: BuildPlan, out_dir: Path, targets: set[Path]) -> None:

@@ -288,7 +288,10 @@ def due(
 
     index = _load_decks(ctx, decks, index=True)
     store = _open_progress(progress, writable=False)
-    _emit(due_summary(index, store.due_view(), clock.today(today), store.exam), as_json, "due_table")
+    from crmrev.exam import upcoming
+
+    day = clock.today(today)
+    _emit(due_summary(index, store.due_view(), day, upcoming(store.exam, day)), as_json, "due_table")
 
 
 @app.command()
@@ -346,6 +349,9 @@ def exam(
         if day <= today:
             raise UsageError(f"the exam date {day.isoformat()} is not after today ({today.isoformat()})",
                              hint="give a future date, or --clear")
+    if day is None and _open_progress(progress, writable=False).exam is None:
+        _show_exam(None, today, as_json)  # nothing to clear, so nothing is written
+        return
     with _open_progress(progress, writable=True) as store:
         store.set_exam(day)
     _show_exam(day, today, as_json)
@@ -439,6 +445,12 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         _say("Interrupted.", err=True)
         sys.exit(EXIT_INTERRUPTED)
+    except OSError as exc:  # outside any command: `crmrev --help >/dev/full`
+        if exc.errno not in _OUTPUT_ERRNOS:
+            raise
+        _error(f"cannot write the output: {exc.strerror}")
+        _drop_output()
+        sys.exit(EXIT_OUTPUT)
     finally:
         _flush_output()
         # Everything still alive lives until the process ends. Python's final garbage collection

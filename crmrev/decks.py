@@ -10,6 +10,7 @@ import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TypeVar
 
 from crmrev.errors import DeckError, UsageError
 from crmrev.model import CARD_TYPES, Card, Deck, DeckIndex, Problem, Severity
@@ -52,8 +53,10 @@ def deck_files(directory: Path) -> list[Path]:
         raise UsageError(f"{directory} is not a folder", hint="pass the folder holding *.yaml decks")
     files = deck_paths(directory)
     if not files:
+        nested = [directory / name for name in nested_deck_folders(directory)]
         raise UsageError(f"no decks (*.yaml) in {directory}",
-                         hint="run `crmrev build` to make decks from seeds")
+                         hint=f"the decks are in {nested[0]}: pass --decks {nested[0]}" if nested
+                         else "run `crmrev build` to make decks from seeds")
     return files
 
 
@@ -257,6 +260,8 @@ def load_decks(directory: Path, cache: Path | None = None,
 
     files = deck_files(directory)
     decks = deckcache.load(directory, files, load_deck, cache, skipped)
+    if skipped is not None:
+        decks = without_clashes(decks, skipped)
     if skipped and not decks:
         raise skipped[0]  # nothing left to show: the first broken deck is the error
     clashes = cross_deck_problems(decks, {})
@@ -274,6 +279,8 @@ def load_deck_index(directory: Path, cache: Path | None = None,
 
     files = deck_files(directory)
     index = deckcache.load_index(directory, files, load_deck, cache, skipped)
+    if skipped is not None:
+        index = without_clashes(index, skipped)
     if skipped and not index:
         raise skipped[0]
     card_ids = [card_id for deck in index for card_id in deck.card_ids]
@@ -281,6 +288,31 @@ def load_deck_index(directory: Path, cache: Path | None = None,
             len({d.title for d in index}) != len(index):
         load_decks(directory, skipped=[])  # raises the located error
     return index
+
+
+Loaded = TypeVar("Loaded", Deck, DeckIndex)
+
+
+def without_clashes(decks: list[Loaded], skipped: list[DeckError]) -> list[Loaded]:
+    """The decks in order, leaving out one whose id, title or a card id an earlier deck already
+    has (progress would not know which card an answer was for); each left out is added to
+    `skipped`, naming the clash."""
+    kept: list[Loaded] = []
+    ids: dict[str, str] = {}
+    for deck in decks:
+        where = getattr(deck, "path", None) or deck.id
+        keys = [("deck id", deck.id, f"deck:{deck.id}"), ("deck title", deck.title, f"title:{deck.title}")]
+        keys += [("card id", card_id, f"card:{card_id}") for card_id in deck.card_ids]
+        clash = next((f"{what} '{value}' is already used by {ids[key]}" for what, value, key in keys
+                      if key in ids), None)
+        if clash:
+            skipped.append(DeckError(clash, path=where, hint="give it its own ids and title, or remove one "
+                                     "copy; run `crmrev check` for every problem"))
+            continue
+        ids.update({f"deck:{deck.id}": where, f"title:{deck.title}": where})
+        ids.update((f"card:{card_id}", where) for card_id in deck.card_ids)
+        kept.append(deck)
+    return kept
 
 
 def nested_deck_folders(directory: Path) -> list[str]:

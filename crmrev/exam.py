@@ -12,6 +12,12 @@ Day = TypeVar("Day", dt.date, str)
 RUN_UP_DAYS = 7  # capped reviews are spread over (at most) the last week before the exam
 
 
+def upcoming(exam: dt.date | None, today: dt.date) -> dt.date | None:
+    """The exam date while it is still ahead. Once it has passed it caps nothing and predicts
+    nothing: schedules are plain SM-2 again until the learner sets the next one."""
+    return exam if exam is not None and exam > today else None
+
+
 def is_due(due: Day, last_review: Day | None, day: Day) -> bool:
     """The one definition of "due on `day`": its (exam-capped) due date has come, and it was not
     already answered that day. Days are dates, or ISO text, which sorts the same way."""

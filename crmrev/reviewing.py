@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from crmrev.errors import EXIT_INTERRUPTED, UsageError
+from crmrev.exam import upcoming
 from crmrev.model import Deck
 from crmrev.progress import Progress
 from crmrev.queue import Item, build_queue, cram_queue, new_allowed, select_cards
@@ -83,18 +84,20 @@ def run_review(decks: Sequence[Deck], store: Progress, options: ReviewOptions, t
 
     started = time.monotonic()
     cards = select_cards(decks, options.deck_ids, options.types)
-    if options.cram and store.exam is None:
-        raise UsageError("--cram needs an exam date", hint="set one with `crmrev exam YYYY-MM-DD`")
+    exam = upcoming(store.exam, today)
+    if options.cram and exam is None:
+        raise UsageError("--cram needs an exam date ahead of today",
+                         hint="set one with `crmrev exam YYYY-MM-DD`")
     queue = build_queue(cards, store.states, today,
                         new_limit=new_allowed(store.introduced_on(today), options.new), limit=options.limit,
-                        exam=store.exam, repeats=pending_repeats(store.reviews_on(today)))
+                        exam=exam, repeats=pending_repeats(store.reviews_on(today)))
     crammer: Callable[[set[str]], list[Item]] | None = None
-    if options.cram and store.exam is not None:
-        exam_day = store.exam
+    if options.cram and exam is not None:
+        exam_day = exam
         crammer = lambda seen: cram_queue(cards, store.states, exam_day, seen, today).items  # noqa: E731
     session = Session.start(queue.items, store, today, now, crammer)
     if session.current is None:
-        summary = session_summary([], 0, decks, store.due_view(), today, store.exam, queue.waiting_after(()))
+        summary = session_summary([], 0, decks, store.due_view(), today, exam, queue.waiting_after(()))
         return ReviewResult(summary, finished=True, empty=True)
     with signals_interrupt():
         try:
@@ -110,6 +113,6 @@ def run_review(decks: Sequence[Deck], store: Progress, options: ReviewOptions, t
             raise ReviewInterrupted(len(session.reviews), code) from None
     store.save()
     summary = session_summary(session.reviews, time.monotonic() - started, decks, store.due_view(), today,
-                              store.exam, queue.waiting_after(session.reviewed_cards()),
+                              exam, queue.waiting_after(session.reviewed_cards()),
                               len(pending_repeats(store.reviews_on(today))))
     return ReviewResult(summary, finished, empty=False)

@@ -56,7 +56,7 @@ def decode_seed(data: bytes, path: str) -> str:
     if len(data) > MAX_SEED_BYTES:
         raise SeedError(f"seed is {len(data):,} bytes, over the {MAX_SEED_BYTES:,}-byte limit",
                         path=path, hint="split the notes into several seed files")
-    if not data.strip():
+    if not data.removeprefix(b"\xef\xbb\xbf").strip():
         raise SeedError("seed file is empty", path=path,
                         hint="write the notes into it, or delete the file")
     encoding = utf16_name(data)

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
-from crmrev.exam import capped_due, is_due, recall_on
+from crmrev.exam import capped_due, is_due, recall_on, upcoming
 from crmrev.history import History
 from crmrev.model import CardState, Deck, DeckIndex, Review
 from crmrev.progress import DueView
@@ -152,6 +152,8 @@ def readiness(decks: Sequence[DeckIndex], states: dict[str, CardState], exam: dt
               today: dt.date) -> dict:
     """Predicted share of cards recalled on exam day; unseen cards count as 0."""
     def share(card_ids: Sequence[str]) -> float | None:
+        if exam <= today:
+            return None  # the exam has passed: nothing to predict
         values = [recall_on(states.get(card_id), exam) for card_id in card_ids]
         return round(sum(values) / len(values), 4) if values else None
 
@@ -167,7 +169,7 @@ def compute(decks: Sequence[DeckIndex], states: dict[str, CardState], view: DueV
             today: dt.date, exam: dt.date | None = None) -> dict:
     """Everything `crmrev stats` shows, as plain data (the --json output). `view` holds the same
     states' dates, as the store has them: re-encoding 20,000 states cost a heavy user 15 ms."""
-    dues = _Dues(view, exam)
+    dues = _Dues(view, upcoming(exam, today))
     ids = _all_ids(decks)
     per_day = history.per_day()
     current, longest = streaks(set(per_day), today)

@@ -37,6 +37,10 @@ def utf16_name(data: bytes) -> str | None:
                       (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16")):
         if data.startswith(bom):
             return name
+    # Without a mark: English text in UTF-16 has a NUL in every other byte.
+    sample = data[:4096]
+    if len(sample) >= 8 and max(sample[0::2].count(0), sample[1::2].count(0)) >= 0.4 * len(sample) / 2:
+        return "UTF-16 (without a byte-order mark)"
     return None
 
 

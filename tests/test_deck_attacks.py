@@ -173,3 +173,55 @@ def test_counts_are_written_in_the_singular_for_one(tmp_path):
     assert "Built 1 deck (" in built.stdout and "1 decks" not in built.stdout
     progress = tmp_path / "progress.json"
     assert run_crmrev(progress, "exam", "2026-03-03", today=DAY).stdout.strip() == "Exam on 2026-03-03: 1 day left."
+
+
+def test_a_deck_clashing_with_a_hand_written_one_is_not_written(tmp_path):
+    seeds, decks = tmp_path / "notes", tmp_path / "decks"
+    _seed(seeds, "a.txt", sorted(SEEDS.glob("*.txt"))[0])
+    decks.mkdir()
+    built = crmrev(tmp_path, "build", str(seeds), "--out", str(tmp_path / "probe"))
+    deck_id = next(line.split()[2] for line in built.stdout.splitlines() if line.startswith("new"))
+    (decks / "hand.yaml").write_text(TINY_DECK.replace("id: tiny", f"id: {deck_id}"))
+    built = crmrev(tmp_path, "build", str(seeds), "--out", str(decks))
+    assert built.returncode == 1 and "already used by" in built.stderr and not (decks / "a.yaml").exists()
+    assert crmrev(tmp_path, "check", str(decks)).returncode == 0
+
+
+def test_a_copied_deck_is_skipped_and_the_original_still_reviewed(tmp_path):
+    folder = tmp_path / "decks"
+    folder.mkdir()
+    (folder / "a.yaml").write_text(TINY_DECK)
+    (folder / "b.yaml").write_text(TINY_DECK.replace("id: tiny", "id: copy").replace("Tiny deck", "Copy"))
+    result = crmrev(tmp_path, "review", "--decks", str(folder), input="5\n")
+    assert result.returncode == 0 and "card id 'a' is already used by" in result.stderr
+    assert "saved a " in result.stdout
+
+
+def test_a_past_exam_no_longer_shapes_the_schedule(tmp_path):
+    progress = tmp_path / "progress.json"
+    run_crmrev(progress, "review", "--limit", "5", input="5\n5\n4\n5\n5\n", today=DAY)
+    without = json.loads(run_crmrev(progress, "due", "--json", today="2026-03-25").stdout)
+    assert run_crmrev(progress, "exam", "2026-03-12", today="2026-03-05").returncode == 0
+    after = json.loads(run_crmrev(progress, "due", "--json", today="2026-03-25").stdout)
+    assert after == without  # passed: no card is pulled forward into the old run-up
+    stats = json.loads(run_crmrev(progress, "stats", "--json", today="2026-03-25").stdout)
+    assert stats["exam"]["readiness"] is None and stats["exam"]["days_left"] == -13
+
+
+def test_utf16_without_a_mark_and_a_seed_holding_only_a_bom(tmp_path):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    text = sorted(SEEDS.glob("*.txt"))[0].read_text(encoding="utf-8")
+    (seeds / "a.txt").write_bytes(text.encode("utf-16-le"))
+    (seeds / "b.txt").write_bytes(b"\xef\xbb\xbf\n")
+    built = crmrev(tmp_path, "build", str(seeds), "--out", str(tmp_path / "out"))
+    assert built.returncode == 1
+    assert "UTF-16 (without a byte-order mark)" in built.stderr and "seed file is empty" in built.stderr
+
+
+def test_decks_only_in_a_subfolder_are_pointed_to(tmp_path):
+    folder = tmp_path / "decks"
+    (folder / "inner").mkdir(parents=True)
+    (folder / "inner" / "tiny.yaml").write_text(TINY_DECK)
+    result = crmrev(tmp_path, "due", "--decks", str(folder))
+    assert result.returncode == 2 and f"pass --decks {folder / 'inner'}" in result.stderr

@@ -184,14 +184,27 @@ def test_a_fifo_in_place_of_a_progress_file_is_refused_not_waited_on(tmp_path, w
         assert result.returncode == 2 and "not a regular file" in result.stderr, (command, result.stderr)
 
 
+@POSIX_ONLY
+def test_a_fifo_in_place_of_a_backup_is_passed_over_not_waited_on(tmp_path):
+    progress = tmp_path / "progress.json"
+    review(progress, "5")
+    progress.write_text("junk")  # damaged: the backups are looked at
+    os.mkfifo(backup_path(progress, 1))
+    for command in (["stats", "--json"], ["due"], ["review"]):
+        result = run_crmrev(progress, *command, input="", today=DAY, timeout=20)
+        assert result.returncode == 0, (command, result.stderr)
+        assert "damaged" in result.stderr
+
+
 def test_a_learners_first_read_only_command_just_works(tmp_path):
     env = env_for(tmp_path / "unused.json", DAY, XDG_DATA_HOME=str(tmp_path / "data"), HOME=str(tmp_path))
     del env["CRMREV_PROGRESS"]
-    for command in (["due"], ["stats"], ["stats", "--json"], ["exam"]):
+    for command in (["due"], ["stats"], ["stats", "--json"], ["exam"], ["exam", "--clear"], ["review"]):
         result = subprocess.run([sys.executable, "-m", "crmrev", *command], capture_output=True, text=True,
-                                env=env, timeout=60)
+                                env=env, timeout=60, input="q\n")
         assert result.returncode == 0, (command, result.stderr)
-    assert not (tmp_path / "data").exists()  # nothing is created until there is something to keep
+    data = tmp_path / "data" / "crmrev"
+    assert not data.exists() or sorted(p.name for p in data.iterdir()) == ["progress.json.lock"]  # nothing is created until there is something to keep
 
 
 # ---------------------------------------------------------------- damaged values never crash (6, 7, 10, 11, 17, 22)
@@ -273,7 +286,8 @@ def test_a_closed_stdout_is_refused_before_any_answer(tmp_path):
 
 
 @POSIX_ONLY
-@pytest.mark.parametrize("command", [["stats"], ["due", "--json"], ["review"], ["build", "SEEDS", "--out", "OUT"]])
+@pytest.mark.parametrize("command", [["stats"], ["due", "--json"], ["review"], ["build", "SEEDS", "--out", "OUT"],
+                                     ["--help"], ["--version"]])
 def test_a_full_disk_on_stdout_is_a_clear_error(tmp_path, command):
     progress = tmp_path / "progress.json"
     review(progress, "5")

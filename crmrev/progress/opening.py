@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from crmrev.errors import ProgressError
-from crmrev.fsutil import atomic_write
+from crmrev.fsutil import atomic_write, read_regular
 from crmrev.history import History
 from crmrev.progress.identity import Identities
 from crmrev.progress.lock import WriterLock
@@ -108,7 +108,7 @@ class _TooNew(Exception):
 def _load_snapshot(path: Path, writable: bool, notices: list[str]) -> tuple[_Snapshot | None, bool]:
     """Returns (a valid snapshot or None, whether it came from a backup)."""
     try:
-        data = path.read_bytes()
+        data = read_regular(path)
     except FileNotFoundError:
         data = None
     except OSError as exc:
@@ -168,7 +168,7 @@ def _newest_backup(path: Path, notices: list[str], after_damage: bool) -> tuple[
     for number in range(1, BACKUPS + 1):
         candidate = backup_path(path, number)
         try:
-            snapshot = _read_snapshot(candidate.read_bytes())
+            snapshot = _read_snapshot(read_regular(candidate))
         except (OSError, _TooNew, *SNAPSHOT_ERRORS):
             continue
         notices.append(f"restored progress from backup {candidate.name}; answers since "
@@ -224,7 +224,7 @@ def open_progress(path: Path, *, writable: bool, explicit: bool = True) -> Progr
                 repaired = True
                 if writable and not from_backup:
                     kept = path.with_name(f"{path.name}.v{snapshot.version}.bak")
-                    atomic_write(kept, path.read_bytes())  # the old file, before any change
+                    atomic_write(kept, read_regular(path))  # the old file, before any change
                     notices.append(f"progress was upgraded from format version {snapshot.version} "
                                    f"to {VERSION}; the old file is kept as {kept.name}")
         log_path = _log_in_use(path, snapshot, writable, notices)

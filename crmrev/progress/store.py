@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from crmrev import scheduler
 from crmrev.bulk import collector_paused
 from crmrev.errors import ProgressError
-from crmrev.fsutil import atomic_write, full_fsync
+from crmrev.fsutil import atomic_write, full_fsync, read_regular
 from crmrev.history import History
 from crmrev.model import CardState, Review, ReviewKind
 from crmrev.progress.identity import Identities
@@ -31,7 +31,7 @@ BACKUPS = 5
 
 def _holds(path: Path, data: bytes) -> bool:
     try:
-        return path.stat().st_size == len(data) and path.read_bytes() == data
+        return path.stat().st_size == len(data) and read_regular(path) == data
     except OSError:
         return False
 
@@ -238,7 +238,7 @@ class Progress:
 
     def save(self) -> None:
         """Fold the log into a new snapshot, keeping rotating backups of the old one."""
-        if not self.writable:
+        if not self.writable or self._nothing_to_keep():
             return
         if self._states is None and self._columns is not None:
             data = encode_snapshot_columns(self._columns, self.exam, self.log_end, self.history,
@@ -257,10 +257,14 @@ class Progress:
         self._undo.clear()
         self._dirty = False
 
+    def _nothing_to_keep(self) -> bool:
+        """A fresh install whose session ended without an answer: no file is created."""
+        return self.log_end == 0 and self.exam is None and not self.states and not self.path.exists()
+
     def _rotate_backups(self) -> None:
         if not self.path.exists():
             return
-        current = self.path.read_bytes()
+        current = read_regular(self.path)
         for number in range(BACKUPS - 1, 0, -1):
             older = backup_path(self.path, number)
             if older.exists():
