@@ -262,8 +262,9 @@ def load_decks(directory: Path, cache: Path | None = None,
     decks = deckcache.load(directory, files, load_deck, cache, skipped)
     if skipped is not None:
         decks = without_clashes(decks, skipped)
-    if skipped and not decks:
-        raise skipped[0]  # nothing left to show: the first broken deck is the error
+        if skipped and not decks:
+            raise skipped[0]  # nothing left to show: the first broken deck is the error
+        return decks
     clashes = cross_deck_problems(decks, {})
     if clashes:
         first = clashes[0]
