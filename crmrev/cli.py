@@ -7,6 +7,7 @@ import contextlib
 import errno
 import os
 import sys
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -84,6 +85,36 @@ app = typer.Typer(
 )
 
 
+@dataclass
+class _Root:
+    """What the root options give every command: the deck cache folder and the settings, read
+    only when a command needs them (`check` and `build` never do, so a broken settings file cannot
+    fail CI)."""
+
+    cache: Path | None
+    config: Path | None = None
+    assignments: list[str] = field(default_factory=list)
+    _settings: object = None
+
+    def settings(self):
+        from crmrev import settings
+
+        if self._settings is None:
+            self._settings = settings.load(settings.parse_assignments(self.assignments), path=self.config)
+        return self._settings
+
+
+def _settings(ctx: typer.Context):
+    return ctx.find_root().obj.settings()
+
+
+def _study_day(ctx: typer.Context, override: str | None):
+    """Today's study day, which starts at the `day-starts-at` hour (clock.py)."""
+    from crmrev import clock
+
+    return clock.today(override, 0 if override else _settings(ctx).day_starts_at)
+
+
 def _version(value: bool) -> None:
     if value:
         _say(f"crmrev {__version__}")
@@ -101,11 +132,18 @@ def _root(
         "--cache", envvar="CRMREV_CACHE", metavar="DIR|off",
         help="Deck cache folder, or 'off' (default: your user cache folder).", show_default=False)]
     = None,
+    config: Annotated[Path | None, typer.Option(
+        "--config", envvar="CRMREV_CONFIG", metavar="FILE",
+        help="Settings file (default: config.toml in your user config folder).", show_default=False)]
+    = None,
+    assignments: Annotated[list[str] | None, typer.Option(
+        "--set", metavar="NAME=VALUE", help="Use this setting for this command only (repeatable); "
+        "see `crmrev config`.", show_default=False)] = None,
 ) -> None:
     """Flashcards and SM-2 spaced repetition for Customer Relationship Management revision."""
     from crmrev.deckcache import cache_dir
 
-    ctx.obj = cache_dir(cache)  # what every deck-reading command passes down
+    ctx.obj = _Root(cache_dir(cache), config, list(assignments or ()))  # what every command reads
 
 
 @app.command()
@@ -174,7 +212,7 @@ def _load_decks(ctx: typer.Context, option: Path | None, index: bool = False):
     directory = _decks_dir(option)
     skipped: list[DeckError] = []
     load = load_deck_index if index else load_decks
-    decks = load(directory, ctx.find_root().obj, skipped)
+    decks = load(directory, ctx.find_root().obj.cache, skipped)
     for error in skipped:
         _say(f"crmrev: skipped a broken deck: {error.render()}", err=True)
     for folder in nested_deck_folders(directory):
@@ -245,8 +283,10 @@ def review(
     from crmrev.text import plural
     from crmrev.ui.console import make_console
 
-    day = clock.today(today)
-    options = ReviewOptions(deck or (), card_type or (), new, limit, cram)
+    day = _study_day(ctx, today)
+    settings = _settings(ctx)
+    options = ReviewOptions(deck or (), card_type or (), new, limit, cram, per_day=settings.new_per_day,
+                            grading=settings.grading)
     console = make_console()
     try:
         # From the start, not just once cards show: a big log or deck folder can take a while to load,
@@ -283,15 +323,16 @@ def due(
     today: TodayOption = None,
 ) -> None:
     """Show what is due today in each deck: due, new available, unseen, total."""
-    from crmrev import clock
     from crmrev.stats import due_summary
 
+    day = _study_day(ctx, today)
     index = _load_decks(ctx, decks, index=True)
     store = _open_progress(progress, writable=False)
     from crmrev.exam import upcoming
 
-    day = clock.today(today)
-    _emit(due_summary(index, store.due_view(), day, upcoming(store.exam, day)), as_json, "due_table")
+    settings = _settings(ctx)
+    _emit(due_summary(index, store.due_view(), day, upcoming(store.exam, day), settings.new_per_day,
+                      store.known_history(), settings.daily_budget), as_json, "due_table")
 
 
 @app.command()
@@ -303,18 +344,19 @@ def stats(
     today: TodayOption = None,
 ) -> None:
     """Show progress: overview, retention, streak, forecast, heatmap, mastery and hardest cards."""
-    from crmrev import clock
     from crmrev.stats import compute
 
+    day = _study_day(ctx, today)
     all_decks = _load_decks(ctx, decks, index=True)
     store = _open_progress(progress, writable=False)
     view = store.due_view()  # before the states are built: then it is the snapshot's own columns
-    _emit(compute(all_decks, store.states, view, store.history, clock.today(today), store.exam), as_json,
+    _emit(compute(all_decks, store.states, view, store.history, day, store.exam), as_json,
           "stats_view")
 
 
 @app.command()
 def exam(
+    ctx: typer.Context,
     date: Annotated[str | None, typer.Argument(help="The exam date, YYYY-MM-DD.", show_default=False)]
     = None,
     clear: Annotated[bool, typer.Option("--clear", help="Forget the exam date.")] = False,
@@ -330,10 +372,9 @@ def exam(
     """
     import datetime as dt
 
-    from crmrev import clock
     from crmrev.errors import UsageError
 
-    today = clock.today(today_option)
+    today = _study_day(ctx, today_option)
     if date is not None and clear:
         raise UsageError("give a date or --clear, not both")
     if date is None and not clear:
@@ -367,6 +408,117 @@ def _show_exam(day, today, as_json: bool) -> None:
         from crmrev.text import exam_countdown
 
         _say(exam_countdown(day.isoformat(), (day - today).days))
+
+
+config_app = typer.Typer(help="Show or change your settings: a small TOML file in your config folder.")
+app.add_typer(config_app, name="config")
+
+
+def _settings_file(ctx: typer.Context) -> Path:
+    from crmrev import settings
+
+    return ctx.find_root().obj.config or settings.default_path()
+
+
+def _shown(value: object) -> str:
+    return "off" if value is None else str(value)
+
+
+@config_app.callback(invoke_without_command=True)
+def config(ctx: typer.Context, as_json: JsonOption = False) -> None:
+    """Show every setting, its value and where the value comes from (default, file, environment
+    or --set). Change one with `crmrev config set NAME VALUE`.
+
+    \b
+    Examples:
+      crmrev config
+      crmrev config set grading six
+      crmrev config set day-starts-at 5
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from crmrev.settings import SETTINGS
+
+    current = _settings(ctx)
+    path = _settings_file(ctx)
+    if as_json:
+        _print_json({"file": str(path), "settings": {
+            name: {"value": _shown(current.values[name]), "source": current.sources[name].kind,
+                   "where": current.sources[name].where or None} for name in SETTINGS}})
+        return
+    _say(f"Settings file: {path}" + ("" if path.exists() else " (none yet: every value is a default)"))
+    for name, setting in SETTINGS.items():
+        source = current.sources[name]
+        where = f"{source.kind}: {source.where}" if source.where else source.kind
+        _say(f"{name} = {_shown(current.values[name])}  ({where})")
+        _say(f"    {setting.help}")
+
+
+@config_app.command("get")
+def config_get(ctx: typer.Context, name: Annotated[str, typer.Argument(help="A setting's name.")]) -> None:
+    """Print one setting's value, as crmrev would use it now.
+
+    \b
+    Example:
+      crmrev config get grading
+    """
+    from crmrev.settings import SETTINGS, unknown_setting
+
+    if name not in SETTINGS:
+        raise unknown_setting(name, "")
+    _say(_shown(_settings(ctx).values[name]))
+
+
+@config_app.command("set")
+def config_set(ctx: typer.Context, name: Annotated[str, typer.Argument(help="A setting's name.")],
+               value: Annotated[str, typer.Argument(help="Its new value.")]) -> None:
+    """Write one setting to the settings file; nothing else in the file changes.
+
+    \b
+    Examples:
+      crmrev config set new-per-day 10
+      crmrev config set daily-budget "30 minutes"
+    """
+    from crmrev.settings import SETTINGS, check_value, write_setting
+
+    path = _settings_file(ctx)
+    shown = _shown(check_value(name, value, "crmrev config set",
+                               hint="nothing was written; `crmrev config` lists every setting"))
+    write_setting(path, name, value)
+    _say(f"{name} = {shown}  (written to {path})")
+    variable = SETTINGS[name].env
+    if variable in os.environ:
+        _say(f"crmrev: {variable} is set in your environment and wins over the file while it is",
+             err=True)
+
+
+@config_app.command("unset")
+def config_unset(ctx: typer.Context, name: Annotated[str, typer.Argument(help="A setting's name.")]) -> None:
+    """Remove one setting from the settings file, so its default applies.
+
+    \b
+    Example:
+      crmrev config unset grading
+    """
+    from crmrev.settings import SETTINGS, write_setting
+
+    path = _settings_file(ctx)
+    write_setting(path, name, None)
+    if name in SETTINGS:
+        _say(f"{name} = {SETTINGS[name].default}  (the default; removed from {path})")
+    else:
+        _say(f"removed {name} from {path}")
+
+
+@config_app.command("path")
+def config_path(ctx: typer.Context) -> None:
+    """Print where the settings file is (it may not exist yet).
+
+    \b
+    Example:
+      crmrev config path
+    """
+    _say(str(_settings_file(ctx)))
 
 
 class OutputFormat(StrEnum):

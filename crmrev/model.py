@@ -24,17 +24,6 @@ class CardType(StrEnum):
 CARD_TYPES: tuple[str, ...] = tuple(t.value for t in CardType)
 
 
-# The SM-2 quality scale, as the review legend shows it.
-GRADE_LABELS = {
-    0: "blackout",
-    1: "wrong, but familiar",
-    2: "wrong, answer felt easy",
-    3: "right, with effort",
-    4: "right, after a pause",
-    5: "perfect",
-}
-
-
 class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
@@ -208,16 +197,19 @@ def parse_identity(data: dict) -> tuple[str | None, int | None]:
 
 class Review(NamedTuple):
     card: str
-    at: str            # local date-time, ISO 8601, seconds
-    day: dt.date       # the calendar day the answer counts for
+    at: str            # local date-time, ISO 8601 to the second, with its UTC offset (older logs: none)
+    day: dt.date       # the study day the answer counts for (clock.study_day)
     grade: int
     kind: str
     writer: str | None = None  # the identity the store gives it when it is logged (parse_identity)
     seq: int | None = None
+    ms: int | None = None      # how long the answer took, card shown to grade (older logs: unknown)
 
     def to_dict(self) -> dict:
         data: dict[str, object] = {"card": self.card, "at": self.at, "day": self.day.isoformat(),
                                    "grade": self.grade, "kind": self.kind}
+        if self.ms is not None:
+            data["ms"] = self.ms
         if self.writer is not None:
             data["writer"], data["seq"] = self.writer, self.seq
         return data
@@ -240,4 +232,7 @@ class Review(NamedTuple):
             day = parse_day(text)
             if days is not None:
                 days[text] = day
-        return cls(card, str(data["at"]), day, grade, kind, *parse_identity(data))
+        ms = data.get("ms")
+        if ms is not None and (ms.__class__ is not int or ms < 0):
+            raise ValueError(f"answer time {ms!r} is not a whole number of milliseconds")
+        return cls(card, str(data["at"]), day, grade, kind, *parse_identity(data), ms)

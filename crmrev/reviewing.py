@@ -19,9 +19,9 @@ from crmrev.errors import EXIT_INTERRUPTED, UsageError
 from crmrev.exam import upcoming
 from crmrev.model import Deck
 from crmrev.progress import Progress
-from crmrev.queue import Item, build_queue, cram_queue, new_allowed, select_cards
+from crmrev.queue import DEFAULT_NEW_PER_DAY, Item, build_queue, cram_queue, new_allowed, select_cards
 from crmrev.session import Session, pending_repeats
-from crmrev.stats import session_summary
+from crmrev.stats import session_summary, time_estimate
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,8 @@ class ReviewOptions:
     new: int | None = None     # new cards this session; None: what is left of the daily allowance
     limit: int | None = None   # at most this many cards
     cram: bool = False         # after the due cards, practise the cards weakest for the exam
+    per_day: int = DEFAULT_NEW_PER_DAY  # the new-per-day setting
+    grading: str = "six"       # the grading setting: "four" buttons or "six" grades (keys only)
 
 
 @dataclass(frozen=True)
@@ -89,13 +91,15 @@ def run_review(decks: Sequence[Deck], store: Progress, options: ReviewOptions, t
         raise UsageError("--cram needs an exam date ahead of today",
                          hint="set one with `crmrev exam YYYY-MM-DD`")
     queue = build_queue(cards, store.states, today,
-                        new_limit=new_allowed(store.introduced_on(today), options.new), limit=options.limit,
+                        new_limit=new_allowed(store.introduced_on(today), options.new, options.per_day),
+                        limit=options.limit,
                         exam=exam, repeats=pending_repeats(store.reviews_on(today)))
     crammer: Callable[[set[str]], list[Item]] | None = None
     if options.cram and exam is not None:
         exam_day = exam
         crammer = lambda seen: cram_queue(cards, store.states, exam_day, seen, today).items  # noqa: E731
     session = Session.start(queue.items, store, today, now, crammer)
+    session.seconds_per_card = time_estimate(1, store.known_history(), today)["seconds_per_card"]
     if session.current is None:
         summary = session_summary([], 0, decks, store.due_view(), today, exam, queue.waiting_after(()))
         return ReviewResult(summary, finished=True, empty=True)
@@ -103,7 +107,7 @@ def run_review(decks: Sequence[Deck], store: Progress, options: ReviewOptions, t
         try:
             if stdin is not None and stdin.isatty():
                 with cbreak(stdin.fileno()) as keys:
-                    finished = run_interactive(session, console or make_console(), keys)
+                    finished = run_interactive(session, console or make_console(), keys, options.grading)
             else:
                 lines = iter(stdin.readline, "") if stdin is not None else iter(())
                 finished = run_scripted(session, lines)
@@ -114,5 +118,5 @@ def run_review(decks: Sequence[Deck], store: Progress, options: ReviewOptions, t
     store.save()
     summary = session_summary(session.reviews, time.monotonic() - started, decks, store.due_view(), today,
                               exam, queue.waiting_after(session.reviewed_cards()),
-                              len(pending_repeats(store.reviews_on(today))))
+                              len(pending_repeats(store.reviews_on(today))), store.known_history())
     return ReviewResult(summary, finished, empty=False)

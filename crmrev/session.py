@@ -7,10 +7,13 @@ Progress.record, which is on disk before the next card is returned.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from crmrev import scheduler
+from crmrev.history import DEFAULT_SECONDS_PER_CARD
 from crmrev.model import Card, Review, ReviewKind
 from crmrev.progress import Progress
 from crmrev.queue import Item
@@ -46,6 +49,9 @@ class Session:
     _steps: list[_Step] = field(default_factory=list)
     _cram_started: bool = False
     _graded: dict[str, Card] = field(default_factory=dict)
+    stopwatch: Callable[[], float] = time.monotonic
+    seconds_per_card: float = DEFAULT_SECONDS_PER_CARD  # this learner's, for "about 3 min left"
+    _shown_at: float = 0.0
 
     @classmethod
     def start(cls, queue: list[Item], progress: Progress, today: dt.date,
@@ -53,7 +59,16 @@ class Session:
               cram: Callable[[set[str]], list[Item]] | None = None) -> Session:
         session = cls(deque(queue), progress, today, now, cram)
         session._cram_when_done()
+        session.restart_stopwatch()
         return session
+
+    def restart_stopwatch(self) -> None:
+        """The card on show starts being timed now (after a grade, an undo, or a pause)."""
+        self._shown_at = self.stopwatch()
+
+    def _elapsed_ms(self) -> int:
+        # Bounded to a day: a stopwatch reading from a suspended laptop is not an answer time.
+        return max(0, min(round((self.stopwatch() - self._shown_at) * 1000), 86_400_000))
 
     @property
     def current(self) -> Item | None:
@@ -78,6 +93,23 @@ class Session:
         done = len(self.reviews)
         return done + 1, done + len(self.pending)
 
+    @property
+    def seconds_left(self) -> int:
+        """About how long the cards still queued will take (repeats of failed cards come on top)."""
+        return round(len(self.pending) * self.seconds_per_card)
+
+    def preview(self, quality: int) -> tuple[int, bool] | None:
+        """What grading the card on show `quality` would do: (days until it is due again, whether it
+        also comes back today). None while cramming, which never moves a schedule."""
+        item = self.current
+        if item is None or self._cram_started:
+            return None
+        state = self.progress.states.get(item.card.id)
+        again_today = quality < REPEAT_BELOW
+        if self.kind_for(item) == ReviewKind.REPEAT and state is not None:
+            return (state.due - self.today).days, again_today  # only the day's first grade moves it
+        return scheduler.review(state, quality, self.today).interval, again_today
+
     def reviewed_cards(self) -> list[Card]:
         """The cards answered in this session (after any undo), once each."""
         answered = {review.card for review in self.reviews}
@@ -100,7 +132,7 @@ class Session:
         if item is None:
             raise RuntimeError("no card to grade")
         review = Review(card=item.card.id, at=self.now().isoformat(timespec="seconds"),
-                        day=self.today, grade=quality, kind=self.kind_for(item))
+                        day=self.today, grade=quality, kind=self.kind_for(item), ms=self._elapsed_ms())
         self.progress.record(review)
         self._graded[item.card.id] = item.card
         self._steps.append(_Step(deque(self.pending), len(self.reviews), review))
@@ -109,6 +141,7 @@ class Session:
             self.pending.append(item)
         self.reviews.append(review)
         self._cram_when_done()
+        self.restart_stopwatch()
         return review
 
     def undo(self) -> Review | None:
@@ -118,4 +151,5 @@ class Session:
         self.progress.undo()
         self.pending = step.pending
         del self.reviews[step.shown:]
+        self.restart_stopwatch()
         return step.review

@@ -13,7 +13,7 @@ from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 from crmrev.exam import capped_due, is_due, recall_on, upcoming
-from crmrev.history import History
+from crmrev.history import DEFAULT_SECONDS_PER_CARD, History
 from crmrev.model import CardState, Deck, DeckIndex, Review
 from crmrev.progress import DueView
 from crmrev.queue import DEFAULT_NEW_PER_DAY, new_allowed
@@ -67,8 +67,28 @@ class _Dues:
         return [self.of(card_id, index[card_id]) for card_id in card_ids if card_id in index]
 
 
+def time_estimate(cards: int, history: History | None, today: dt.date) -> dict:
+    """How long `cards` answers should take this learner: their mean answer time over recent weeks
+    (History.seconds_per_card), or the default until they have answered enough cards timed."""
+    per_card, own = history.seconds_per_card(today) if history is not None else (DEFAULT_SECONDS_PER_CARD,
+                                                                                  False)
+    return {"cards": cards, "seconds": round(cards * per_card), "seconds_per_card": round(per_card, 1),
+            "from_your_answers": own}
+
+
+def _budget(budget: Any, estimate: dict) -> dict | None:
+    """The daily budget setting, and whether today's work fits in it."""
+    if budget is None:
+        return None
+    used = estimate["cards"] if budget.unit == "cards" else estimate["seconds"] / 60
+    return {"amount": budget.amount, "unit": budget.unit, "fits": used <= budget.amount}
+
+
 def due_summary(decks: Sequence[Deck | DeckIndex], view: DueView, today: dt.date,
-                exam: dt.date | None = None, per_day: int = DEFAULT_NEW_PER_DAY) -> dict:
+                exam: dt.date | None = None, per_day: int = DEFAULT_NEW_PER_DAY,
+                history: History | None = None, budget: Any = None) -> dict:
+    """Per deck and in all: due today, new today (what is left of the day's allowance), unseen and
+    total; and the time today's cards should take (`budget`: the daily-budget setting, or None)."""
     dues = _Dues(view, exam)
     allowance = new_allowed(view.introduced_on(today), None, per_day)
     rows: list[dict[str, Any]] = []
@@ -81,7 +101,9 @@ def due_summary(decks: Sequence[Deck | DeckIndex], view: DueView, today: dt.date
                      "unseen": unseen, "total": len(ids)})
     keys = ("due_today", "new_today", "unseen", "total")
     totals = {key: sum(row[key] for row in rows) for key in keys}
-    return {"today": today.isoformat(), **totals, "decks": rows}
+    estimate = time_estimate(totals["due_today"] + totals["new_today"], history, today)
+    return {"today": today.isoformat(), **totals, "estimate": estimate, "budget": _budget(budget, estimate),
+            "decks": rows}
 
 
 def _all_ids(decks: Sequence[Deck | DeckIndex]) -> list[str]:
@@ -90,7 +112,8 @@ def _all_ids(decks: Sequence[Deck | DeckIndex]) -> list[str]:
 
 def session_summary(reviews: Sequence[Review], seconds: float, decks: Sequence[Deck],
                     view: DueView, today: dt.date, exam: dt.date | None = None,
-                    siblings_waiting: Collection[str] = (), repeats_left: int = 0) -> dict:
+                    siblings_waiting: Collection[str] = (), repeats_left: int = 0,
+                    history: History | None = None) -> dict:
     """siblings_waiting: ids of cards held back until tomorrow because a card of their note was
     reviewed today; repeats_left: cards failed today and not yet passed (due again today).
     still_due_today counts what an early quit leaves for later today; due_tomorrow what tomorrow
@@ -108,6 +131,7 @@ def session_summary(reviews: Sequence[Review], seconds: float, decks: Sequence[D
         "correct": correct / graded if graded else None,
         "seconds": round(seconds),
         "still_due_today": still_due,
+        "still_due_estimate": time_estimate(still_due, history, today),
         "due_tomorrow": dues.count_due_by(ids, today + dt.timedelta(days=1))[0],
         # The next day with cards coming due: an overdue card is counted in still_due_today instead.
         "next_due": min((date for date in dates if date > today.isoformat()), default=None),

@@ -158,3 +158,11 @@ def gives_away(answer: set[str], shown: set[str]) -> bool:
 def gives_away_count(answer: set[str], shown: int) -> bool:
     """The same rule, given how many of the answer's words are shown."""
     return bool(answer) and shown >= LEAK_SHARE * len(answer)
+
+
+def minutes(seconds: float) -> str:
+    """A duration for an estimate, rounded as a person would say it: '1 min', '14 min', '1 h 05 min'."""
+    whole = max(1, round(seconds / 60))
+    if whole < 60:
+        return f"{whole} min"
+    return f"{whole // 60} h {whole % 60:02d} min"

@@ -19,9 +19,9 @@ def isolated_user_data(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("CRMREV_PROGRESS", str(home / "progress.json"))
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
-    monkeypatch.delenv("CRMREV_DECKS", raising=False)
-    monkeypatch.delenv("CRMREV_TODAY", raising=False)
-    monkeypatch.delenv("CRMREV_DEBUG", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))  # the settings file
+    for name in [name for name in os.environ if name.startswith("CRMREV_") and name != "CRMREV_PROGRESS"]:
+        monkeypatch.delenv(name)  # CRMREV_TODAY, CRMREV_NOW, CRMREV_GRADING, ... from the caller's shell
     return home
 
 

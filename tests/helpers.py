@@ -92,7 +92,8 @@ def run_crmrev(progress: Path, *args: str, input: str | None = None, today: str 
 def spawn(progress, *args, today="2026-03-02", width=100, **extra):
     import pexpect  # POSIX only, like the tests that use it
 
-    env = {"TERM": "xterm-256color", "COLUMNS": str(width), **extra}
+    # These tests press the SM-2 grades 0-5; the four-button default has tests of its own.
+    env = {"TERM": "xterm-256color", "COLUMNS": str(width), "CRMREV_GRADING": "six", **extra}
     return pexpect.spawn(sys.executable, ["-m", "crmrev", "review", *args], env=env_for(progress, today, **env),
                          encoding="utf-8", dimensions=(40, width), timeout=20)
 

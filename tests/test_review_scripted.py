@@ -93,7 +93,7 @@ def test_end_of_input_ends_cleanly(invoke, progress_path):
 def test_bad_line_is_reported_and_asked_again(invoke, progress_path):
     result = invoke("review", "--limit", "1", input="seven\n9\n5\n")
     assert result.exit_code == 0
-    assert "expected a grade 0-5, 'u' or 'q', not 'seven'" in result.output
+    assert "expected a grade 0-5, again, hard, good, easy, 'u' or 'q', not 'seven'" in result.output
     assert [e["grade"] for e in log_entries(progress_path)] == [5]
 
 
@@ -157,7 +157,7 @@ def test_due_json_shape_and_counts(invoke, progress_path):
     invoke("review", "--new", "2", input="5\n5\n", env={"CRMREV_TODAY": "2026-03-02"})
     result = invoke("due", "--json", env={"CRMREV_TODAY": "2026-03-03"})
     data = json.loads(result.stdout)
-    assert set(data) == {"today", "due_today", "new_today", "unseen", "total", "decks"}
+    assert set(data) == {"today", "due_today", "new_today", "unseen", "total", "estimate", "budget", "decks"}
     assert data["today"] == "2026-03-03"
     total = len(bundled_cards())
     assert (data["due_today"], data["new_today"], data["unseen"], data["total"]) == (2, 20, total - 2, total)

@@ -20,12 +20,12 @@ def test_keys_reveal_grade_undo_and_quit(tmp_path):
     child = spawn(progress, "--limit", "3")
     child.expect("card 1 of 3")
     child.expect("Question")
-    child.expect("0 blackout")  # the legend is on screen before the answer is revealed
+    child.expect("0 blank")  # the legend is on screen before the answer is revealed
     child.send("4")             # grading before revealing is refused
     child.expect("Reveal the answer first")
     child.send(" ")
     child.expect("Answer")
-    child.expect("5 perfect")
+    child.expect("5 right, at once")
     child.send("5")
     child.expect("card 2 of 3")
     child.expect("Saved: grade 5")  # the confirmation shows under the next card
@@ -93,7 +93,7 @@ def test_escape_and_arrow_keys_neither_block_nor_swallow_the_next_key(tmp_path, 
     progress = tmp_path / "progress.json"
     child = spawn(progress, "--limit", "1")
     child.expect("card 1 of 1")
-    child.expect("0 blackout")
+    child.expect("0 blank")
     child.send(key)
     child.send(" ")  # a lone Esc used to block the read and swallow this key
     child.expect("Answer", timeout=5)

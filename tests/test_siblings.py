@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+from types import SimpleNamespace
 
 import pytest
 from rich.console import Console
@@ -226,7 +227,8 @@ def test_scripted_n_prints_the_note_and_asks_again(invoke, decks, progress_path)
 def render(card: Card, revealed: bool, show_note: bool) -> str:
     deck = Deck("d", "Deck", (card,))
     session = Session.start(build_queue([(card, deck)], {}, DAY, new_limit=1).items,
-                            progress=None, today=DAY, now=dt.datetime.now)  # type: ignore[arg-type]
+                            progress=SimpleNamespace(states={}), today=DAY,  # type: ignore[arg-type]
+                            now=dt.datetime.now)
     console = Console(file=io.StringIO(), width=100, color_system=None, highlight=False,
                       emoji=False, markup=False)
     console.print(card_view(session, revealed, "", show_note))

@@ -104,6 +104,11 @@ class Progress:
             self._uncounted.clear()
         return self._history
 
+    def known_history(self) -> History | None:
+        """The tallies when they are at hand; None when they would first have to be counted from a
+        version-1 snapshot's log (a time estimate is not worth reading a long log for)."""
+        return self._history
+
     def _tally(self, review: Review, seen_before: bool) -> None:
         if self._history is None:
             self._uncounted.append((review, seen_before))

@@ -6,18 +6,20 @@ from rich.console import Console, Group
 from rich.panel import Panel
 from rich.text import Text
 
-from crmrev.model import GRADE_LABELS
+from crmrev import grading
 from crmrev.session import Session
+from crmrev.text import minutes
 from crmrev.ui.console import note_to_show, safe
 from crmrev.ui.keys import GetcharKeys, Keys, Redraw
 
 KEY_HELP = "space/enter reveal · u undo · q save and quit"
 NOTE_KEY_HELP = "space/enter reveal · n show the note this card came from · u undo · q save and quit"
 NOTE_HIDE_HELP = "space/enter reveal · n hide the note · u undo · q save and quit"
-LEGEND = "  ".join(f"{grade} {label}" for grade, label in GRADE_LABELS.items())
+GOOD_KEY_HELP = "space/enter Good · n note · u undo · q save and quit"
+BAR_WIDTH = 40
 
 
-def progress_bar(done: int, total: int, width: int = 40) -> Text:
+def progress_bar(done: int, total: int, width: int = BAR_WIDTH) -> Text:
     # Rich's ProgressBar swallows the next line when it sits in a Group, so draw a plain one.
     total = max(total, 1)
     filled = round(width * done / total)
@@ -25,15 +27,52 @@ def progress_bar(done: int, total: int, width: int = 40) -> Text:
                          f" {done}/{total} done")
 
 
-def card_view(session: Session, revealed: bool, message: str, show_note: bool = False) -> Group:
+def _choice_text(session: Session, choice: grading.Choice) -> str:
+    """'3 Good · 6d': the key, the label and, as Anki shows it, where that grade sends the card."""
+    text = f"{choice.key} {choice.label}"
+    preview = session.preview(choice.grade)
+    if preview is None:
+        return text
+    days, again_today = preview
+    if days <= 1 and again_today:
+        return f"{text} · today"
+    return f"{text} · {grading.interval_text(days)}" + (", again today" if again_today else "")
+
+
+def legend(session: Session, scale: str, width: int, revealed: bool) -> Text:
+    """The grades, packed into as few lines as fit: a choice is never split across lines."""
+    segments = [_choice_text(session, choice) if revealed else f"{choice.key} {choice.label}"
+                for choice in grading.choices(scale)]
+    lead = "Grade: " if revealed else "Grades: "
+    lines = grading.pack([lead + segments[0], *segments[1:]], width)
+    return Text("\n".join(lines), style="bold" if revealed else "dim")
+
+
+def _key_help(note: str | None, show_note: bool, revealed: bool, scale: str) -> str:
+    if revealed and scale == "four":
+        return GOOD_KEY_HELP if note is not None else GOOD_KEY_HELP.replace(" · n note", "")
+    return KEY_HELP if note is None else NOTE_HIDE_HELP if show_note else NOTE_KEY_HELP
+
+
+def _header(session: Session) -> Text:
+    item = session.current
+    assert item is not None
+    number, total = session.position
+    label = f"card {number} of {total}" + (" · cram" if session.cramming else "")
+    if session.seconds_left >= 60:
+        label += f" · about {minutes(session.seconds_left)} left"
+    # The counter first: a long deck title then wraps after it, never through it.
+    return Text.assemble(label, "  ·  ", safe(item.deck.title, "bold"), safe("  " + item.card.type, "dim"))
+
+
+def card_view(session: Session, revealed: bool, message: str, show_note: bool = False,
+              scale: str = "six", width: int = 80) -> Group:
     item = session.current
     assert item is not None
     note = note_to_show(item.card) if revealed else None
     number, total = session.position
-    label = f"card {number} of {total}" + (" · cram" if session.cramming else "")
-    # The counter first: a long deck title then wraps after it, never through it.
-    header = Text.assemble(label, "  ·  ", safe(item.deck.title, "bold"), safe("  " + item.card.type, "dim"))
-    parts: list = [header, progress_bar(number - 1, total),
+    bar_width = max(5, min(BAR_WIDTH, width - len(f" {number - 1}/{total} done")))
+    parts: list = [_header(session), progress_bar(number - 1, total, bar_width),
                    Panel(safe(item.card.front), title=Text("Question"), title_align="left",
                          padding=(1, 2))]
     if revealed:
@@ -42,17 +81,30 @@ def card_view(session: Session, revealed: bool, message: str, show_note: bool = 
         if note is not None and show_note:
             parts.append(Panel(safe(note), title=Text("The note this card came from"),
                                title_align="left", padding=(1, 2), border_style="cyan"))
-        parts.append(Text("Grade: " + LEGEND, style="bold"))
-    else:
-        parts.append(Text("Grades: " + LEGEND, style="dim"))
-    key_help = KEY_HELP if note is None else NOTE_HIDE_HELP if show_note else NOTE_KEY_HELP
-    parts.append(Text(key_help, style="dim"))
+    parts.append(legend(session, scale, width, revealed))
+    parts.append(Text(_key_help(note, show_note, revealed, scale), style="dim"))
     if message:
         parts.append(Text(message, style="yellow"))
     return Group(*parts)
 
 
-def run_interactive(session: Session, console: Console, keys: Keys | GetcharKeys) -> bool:
+def _grade_for(key: str, revealed: bool, scale: str) -> int | None:
+    """The grade a key records on this scale; after the reveal, on the four-button scale, space and
+    enter are Good, as in Anki (before it they reveal, so one press never grades an unseen answer)."""
+    if revealed and scale == "four" and key in (" ", "\r", "\n"):
+        return grading.BUTTON_GRADES["good"]
+    choice = grading.choice_for_key(scale, key) if key else None
+    return choice.grade if choice else None
+
+
+def _wrong_scale_message(key: str, scale: str) -> str:
+    if scale == "four" and key in ("0", "5"):
+        return ("Four buttons: 1 Again, 2 Hard, 3 Good, 4 Easy. For grades 0-5: "
+                "crmrev config set grading six")
+    return ""
+
+
+def run_interactive(session: Session, console: Console, keys: Keys | GetcharKeys, scale: str = "six") -> bool:
     """Returns True when the queue was finished, False when the learner quit."""
     message = ""
     while session.current is not None:
@@ -60,13 +112,14 @@ def run_interactive(session: Session, console: Console, keys: Keys | GetcharKeys
         while True:
             if console.is_terminal:
                 console.clear()
-            console.print(card_view(session, revealed, message, show_note))
+            console.print(card_view(session, revealed, message, show_note, scale, console.width))
             try:
                 key = keys.read()
             except Redraw:
                 continue  # resized or resumed: the same screen again, at the new size
             message = ""
-            if key in (" ", "\r", "\n"):
+            grade = _grade_for(key, revealed, scale)
+            if grade is None and key in (" ", "\r", "\n"):
                 revealed = True
             elif key == "n":
                 item = session.current
@@ -75,12 +128,12 @@ def run_interactive(session: Session, console: Console, keys: Keys | GetcharKeys
                         show_note = not show_note
                     else:
                         message = "Reveal the answer first (space or enter), then n shows the note."
-            elif key in "012345" and key:
+            elif grade is not None:
                 if not revealed:
                     message = "Reveal the answer first (space or enter), then grade it."
                     continue
-                review = session.grade(int(key))
-                message = f"Saved: grade {review.grade} ({GRADE_LABELS[review.grade]})."
+                review = session.grade(grade)
+                message = f"Saved: {grading.label_of(scale, review.grade)}."
                 break
             elif key == "u":
                 undone = session.undo()
@@ -88,4 +141,6 @@ def run_interactive(session: Session, console: Console, keys: Keys | GetcharKeys
                 break
             elif key == "q":
                 return False
+            else:
+                message = _wrong_scale_message(key, scale)
     return True

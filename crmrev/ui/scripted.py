@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 
+from crmrev.grading import grade_from_text
 from crmrev.session import Session
 from crmrev.text import neutralise
 from crmrev.ui.console import note_to_show
@@ -22,8 +23,9 @@ def _shown(answer: str, limit: int = 40) -> str:
 
 
 def run_scripted(session: Session, lines: Iterator[str]) -> bool:
-    """Front, back, then one line: a grade 0-5, `n` (print the card's note, then ask again), `u`
-    or `q`. End of input ends the session."""
+    """Front, back, then one line: a grade 0-5 or a button name (again, hard, good, easy: 1, 3, 4,
+    5), `n` (print the card's note, then ask again), `u` or `q`, whatever the grading setting.
+    End of input ends the session."""
     while (item := session.current) is not None:
         number, total = session.position
         _out(f"[{number}/{total}] {item.deck.title} ({item.card.type})")
@@ -35,8 +37,9 @@ def run_scripted(session: Session, lines: Iterator[str]) -> bool:
             if line is None:
                 return False
             answer = line.strip().lower()
-            if answer in {"0", "1", "2", "3", "4", "5"}:
-                review = session.grade(int(answer))
+            grade = grade_from_text(answer)
+            if grade is not None:
+                review = session.grade(grade)
                 next_due = session.next_due(review.card)
                 due = f", next due {next_due.isoformat()}" if next_due else ""
                 _out(f"saved {review.card} grade {review.grade} ({review.kind}){due}")
@@ -56,6 +59,6 @@ def run_scripted(session: Session, lines: Iterator[str]) -> bool:
                           flush=True)
                 continue
             if answer:
-                print(f"crmrev: expected a grade 0-5, 'u' or 'q', not {neutralise(_shown(answer))}",
-                      file=sys.stderr, flush=True)
+                print("crmrev: expected a grade 0-5, again, hard, good, easy, 'u' or 'q', not "
+                      f"{neutralise(_shown(answer))}", file=sys.stderr, flush=True)
     return True
