@@ -14,7 +14,6 @@ The six-grade scale is one setting away (`crmrev config set grading six`). Scrip
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import NamedTuple
 
 # Woźniak's wording for 1 and 2 ("incorrect, the correct one seemed easy to recall") confused
@@ -74,15 +73,3 @@ def interval_text(days: int) -> str:
     if days < 365:
         return f"{days / 30:.1f}mo".replace(".0mo", "mo")
     return f"{days / 365:.1f}y".replace(".0y", "y")
-
-
-def pack(segments: Iterable[str], width: int, gap: str = "   ") -> list[str]:
-    """Segments joined into as few lines as fit in `width`, never splitting one ('3 Good · 6d' stays
-    whole). A segment wider than the whole line gets a line to itself."""
-    lines: list[str] = []
-    for segment in segments:
-        if lines and len(lines[-1]) + len(gap) + len(segment) <= width:
-            lines[-1] += gap + segment
-        else:
-            lines.append(segment)
-    return lines

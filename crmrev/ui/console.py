@@ -6,6 +6,9 @@ the first card; benchmarks/run.py, first_card_ratio).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
 
@@ -29,3 +32,16 @@ def note_to_show(card: Card) -> str | None:
 def make_console() -> Console:
     return Console(highlight=False, emoji=False, markup=False,
                    soft_wrap=False)
+
+
+def packed_lines(parts: Sequence[str], width: int, separator: str = " · ") -> list[str]:
+    """The parts joined by the separator, a new line begun wherever the next part would not fit:
+    a figure is never parted from its label ("due 3"), as wrapping at any space could do."""
+    lines: list[str] = []
+    for part in parts:
+        joined = f"{lines[-1]}{separator}{part}" if lines else part
+        if lines and cell_len(joined) <= width:
+            lines[-1] = joined
+        else:
+            lines.append(part)
+    return lines

@@ -9,7 +9,7 @@ from rich.text import Text
 from crmrev import grading
 from crmrev.session import Session
 from crmrev.text import minutes
-from crmrev.ui.console import note_to_show, safe
+from crmrev.ui.console import note_to_show, packed_lines, safe
 from crmrev.ui.keys import GetcharKeys, Keys, Redraw
 
 KEY_HELP = "space/enter reveal · u undo · q save and quit"
@@ -44,7 +44,7 @@ def legend(session: Session, scale: str, width: int, revealed: bool) -> Text:
     segments = [_choice_text(session, choice) if revealed else f"{choice.key} {choice.label}"
                 for choice in grading.choices(scale)]
     lead = "Grade: " if revealed else "Grades: "
-    lines = grading.pack([lead + segments[0], *segments[1:]], width)
+    lines = packed_lines([lead + segments[0], *segments[1:]], width, "   ")
     return Text("\n".join(lines), style="bold" if revealed else "dim")
 
 
