@@ -77,9 +77,11 @@ class _Group(TyperGroup):
 app = typer.Typer(
     cls=_Group,
     name="crmrev",
-    help="Flashcards and SM-2 spaced repetition for Customer Relationship Management revision.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
+    # Click's plain help: paragraphs re-wrapped to the terminal (at most 80 columns), and the
+    # examples' \b blocks kept as written. Rich's help kept every hard line break of a docstring.
+    rich_markup_mode=None,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -140,7 +142,16 @@ def _root(
         "--set", metavar="NAME=VALUE", help="Use this setting for this command only (repeatable); "
         "see `crmrev config`.", show_default=False)] = None,
 ) -> None:
-    """Flashcards and SM-2 spaced repetition for Customer Relationship Management revision."""
+    """Flashcards and SM-2 spaced repetition for Customer Relationship Management revision.
+
+    Every setting can also be given as CRMREV_<NAME> in the environment (CRMREV_GRADING=six) or
+    with --set; `crmrev config` shows them all.
+
+    \b
+    Examples:
+      crmrev review
+      crmrev --set grading=six review --limit 10
+    """
     from crmrev.deckcache import cache_dir
 
     ctx.obj = _Root(cache_dir(cache), config, list(assignments or ()))  # what every command reads
@@ -153,7 +164,13 @@ def build(
     check: Annotated[bool, typer.Option("--check", help="Write nothing; exit 1 if any deck is out "
                                         "of date.")] = False,
 ) -> None:
-    """Turn seed notes into YAML decks, keeping card ids when a bullet is reworded."""
+    """Turn seed notes into YAML decks, keeping card ids when a bullet is reworded.
+
+    \b
+    Examples:
+      crmrev build
+      crmrev build --check    (in CI: fails when a deck is out of date)
+    """
     from crmrev.build import apply_build, plan_build
 
     plan = plan_build(seeds_dir, out)
@@ -201,6 +218,31 @@ def _decks_dir(option: Path | None) -> Path:
     from crmrev.decks import bundled_decks_dir
 
     return option or bundled_decks_dir()
+
+
+def _complete_deck_ids(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Shell completion of --deck: the ids (with titles) of the decks this command would read.
+    Completion must never fail loudly: a broken deck folder completes nothing."""
+    from crmrev.decks import load_deck_index
+
+    chosen = ctx.params.get("decks")  # during completion, the text as typed
+    try:
+        decks = load_deck_index(_decks_dir(Path(chosen) if chosen else None), None, [])
+    except Exception:  # a shell's Tab key is no place for an error message
+        return []
+    return [(deck.id, deck.title) for deck in decks if deck.id.startswith(incomplete)]
+
+
+def _complete_card_types(incomplete: str) -> list[str]:
+    from crmrev.model import CARD_TYPES
+
+    return [card_type for card_type in CARD_TYPES if card_type.startswith(incomplete)]
+
+
+def _complete_setting_names(incomplete: str) -> list[tuple[str, str]]:
+    from crmrev.settings import SETTINGS
+
+    return [(name, setting.help) for name, setting in SETTINGS.items() if name.startswith(incomplete)]
 
 
 def _load_decks(ctx: typer.Context, option: Path | None, index: bool = False):
@@ -263,20 +305,30 @@ def review(
                                               "in this session (due cards first).",
                                               show_default=False)] = None,
     deck: Annotated[list[str] | None, typer.Option("--deck", help="Only this deck id "
-                                                    "(repeatable).", show_default=False)] = None,
+                                                    "(repeatable).", show_default=False,
+                                                    autocompletion=_complete_deck_ids)] = None,
     card_type: Annotated[list[str] | None, typer.Option("--type", help="Only this card type "
-                                                         "(repeatable).", show_default=False)] = None,
+                                                         "(repeatable).", show_default=False,
+                                                         autocompletion=_complete_card_types)] = None,
     cram: Annotated[bool, typer.Option("--cram", help="After the due cards, keep practising the "
                                        "cards weakest for the exam (needs `crmrev exam DATE`).")]
     = False,
     today: TodayOption = None,
 ) -> None:
-    """Review the cards due today: reveal, grade 0-5, and the answer is saved at once.
+    """Review the cards due today: reveal, grade, and the answer is saved at once.
 
-    In a terminal: single keys (space reveals, 0-5 grade, n shows the card's note, u undo,
-    q quit). With stdin not a terminal (scripted mode): each card prints "Q:" and "A:" lines, then
-    one line is read: a grade 0-5, n (print the note as an "N:" line), u or q. End of input ends
-    the session cleanly. At most one card made from the same note is shown a day.
+    In a terminal: single keys. Space or enter reveals the answer; then 1 Again, 2 Hard, 3 Good
+    (or space), 4 Easy, or 0-5 with the six-grade scale (`crmrev config set grading six`); n shows
+    the note the card came from, u undoes, q saves and quits.
+
+    With stdin not a terminal (scripted mode): each card prints "Q:" and "A:" lines, then one line
+    is read: a grade 0-5 or again/hard/good/easy, n (print the note as an "N:" line), u or q. End of
+    input ends the session cleanly. At most one card made from the same note is shown a day.
+
+    \b
+    Examples:
+      crmrev review
+      crmrev review --deck crm-principles --limit 20
     """
     from crmrev import clock
     from crmrev.reviewing import ReviewInterrupted, ReviewOptions, Signalled, run_review, signals_interrupt
@@ -322,7 +374,14 @@ def due(
     as_json: JsonOption = False,
     today: TodayOption = None,
 ) -> None:
-    """Show what is due today in each deck: due, new available, unseen, total."""
+    """Show what is due today in each deck (due, new available, unseen, total) and about how long
+    today's cards will take.
+
+    \b
+    Examples:
+      crmrev due
+      crmrev due --json
+    """
     from crmrev.stats import due_summary
 
     day = _study_day(ctx, today)
@@ -343,7 +402,13 @@ def stats(
     as_json: JsonOption = False,
     today: TodayOption = None,
 ) -> None:
-    """Show progress: overview, retention, streak, forecast, heatmap, mastery and hardest cards."""
+    """Show progress: overview, retention, streak, forecast, heatmap, mastery and hardest cards.
+
+    \b
+    Examples:
+      crmrev stats
+      crmrev stats --json
+    """
     from crmrev.stats import compute
 
     day = _study_day(ctx, today)
@@ -364,11 +429,16 @@ def exam(
     as_json: JsonOption = False,
     today_option: TodayOption = None,
 ) -> None:
-    """Set (`crmrev exam 2027-06-14`), clear (`--clear`) or show the exam date.
+    """Set, clear or show the exam date.
 
     While a date is set, no seen card is scheduled past it: its last review is moved into the week
     before, spread over those days; `crmrev stats` shows readiness and `review --cram` practises the
     weakest cards.
+
+    \b
+    Examples:
+      crmrev exam 2027-06-14
+      crmrev exam --clear
     """
     import datetime as dt
 
@@ -410,7 +480,9 @@ def _show_exam(day, today, as_json: bool) -> None:
         _say(exam_countdown(day.isoformat(), (day - today).days))
 
 
-config_app = typer.Typer(help="Show or change your settings: a small TOML file in your config folder.")
+SettingName = Annotated[str, typer.Argument(help="A setting's name (see `crmrev config`).",
+                                            autocompletion=_complete_setting_names)]
+config_app = typer.Typer()
 app.add_typer(config_app, name="config")
 
 
@@ -426,8 +498,10 @@ def _shown(value: object) -> str:
 
 @config_app.callback(invoke_without_command=True)
 def config(ctx: typer.Context, as_json: JsonOption = False) -> None:
-    """Show every setting, its value and where the value comes from (default, file, environment
-    or --set). Change one with `crmrev config set NAME VALUE`.
+    """Show or change your settings: a small TOML file in your config folder.
+
+    Without a subcommand: every setting, its value and where the value comes from (default, file,
+    environment or --set).
 
     \b
     Examples:
@@ -455,7 +529,7 @@ def config(ctx: typer.Context, as_json: JsonOption = False) -> None:
 
 
 @config_app.command("get")
-def config_get(ctx: typer.Context, name: Annotated[str, typer.Argument(help="A setting's name.")]) -> None:
+def config_get(ctx: typer.Context, name: SettingName) -> None:
     """Print one setting's value, as crmrev would use it now.
 
     \b
@@ -470,7 +544,7 @@ def config_get(ctx: typer.Context, name: Annotated[str, typer.Argument(help="A s
 
 
 @config_app.command("set")
-def config_set(ctx: typer.Context, name: Annotated[str, typer.Argument(help="A setting's name.")],
+def config_set(ctx: typer.Context, name: SettingName,
                value: Annotated[str, typer.Argument(help="Its new value.")]) -> None:
     """Write one setting to the settings file; nothing else in the file changes.
 
@@ -493,7 +567,7 @@ def config_set(ctx: typer.Context, name: Annotated[str, typer.Argument(help="A s
 
 
 @config_app.command("unset")
-def config_unset(ctx: typer.Context, name: Annotated[str, typer.Argument(help="A setting's name.")]) -> None:
+def config_unset(ctx: typer.Context, name: SettingName) -> None:
     """Remove one setting from the settings file, so its default applies.
 
     \b
@@ -545,6 +619,11 @@ def check(
 
     Exit 0 when no errors (warnings allowed unless --strict), 1 when problems were found, 2 for bad
     usage or nothing to check.
+
+    \b
+    Examples:
+      crmrev check
+      crmrev check decks --strict --format github
     """
     from crmrev.check import github_line, run_check, text_lines
 

@@ -56,8 +56,25 @@ def test_no_args_shows_help(invoke):
 def test_help_text_is_shown_literally(invoke):
     """Typer renders help with Rich markup, which silently swallows [bracketed] text."""
     result = invoke("review", "--help", env={"COLUMNS": "200"})
-    assert "Folder of decks (default: the bundled decks). [env var: CRMREV_DECKS]" in result.output
-    assert "[env var: CRMREV_TODAY]" in result.output and "[env var: CRMREV_PROGRESS]" in result.output
-    assert "default: what is left of 20 a day" in result.output
+    flat = " ".join(result.output.split())  # help is wrapped, so compare the words
+    assert "Folder of decks (default: the bundled decks). [env var: CRMREV_DECKS]" in flat
+    assert "[env var: CRMREV_TODAY]" in flat and "[env var: CRMREV_PROGRESS]" in flat
+    assert "default: what is left of 20 a day" in flat
     result = invoke("check", "--help", env={"COLUMNS": "200"})
-    assert "default: seeds/ if it exists" in result.output
+    assert "default: seeds/ if it exists" in " ".join(result.output.split())
+
+
+HELP_COMMANDS = [(), ("build",), ("review",), ("due",), ("stats",), ("exam",), ("check",), ("config",),
+            ("config", "get"), ("config", "set"), ("config", "unset"), ("config", "path")]
+
+
+@pytest.mark.parametrize("command", HELP_COMMANDS, ids=lambda c: " ".join(c) or "crmrev")
+def test_every_help_wraps_at_80_columns_and_ends_with_examples(invoke, command):
+    result = invoke(*command, "--help", env={"COLUMNS": "80"})
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    description = result.output.split("\n\nOptions:")[0].split("\n\nArguments:")[0]
+    examples = description.split("Example")[-1].splitlines()[1:]
+    assert "Example" in description and examples, description
+    assert all(line.strip().startswith("crmrev ") for line in examples if line.strip()), examples
