@@ -110,6 +110,7 @@ def run_review(decks: Sequence[Deck], store: Progress, options: ReviewOptions, t
                     finished = run_interactive(session, console or make_console(), keys, options.grading)
             else:
                 lines = iter(stdin.readline, "") if stdin is not None else iter(())
+                session.timed = False
                 finished = run_scripted(session, lines)
         except (KeyboardInterrupt, Signalled) as exc:
             store.close()

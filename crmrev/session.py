@@ -51,6 +51,9 @@ class Session:
     _graded: dict[str, Card] = field(default_factory=dict)
     stopwatch: Callable[[], float] = time.monotonic
     seconds_per_card: float = DEFAULT_SECONDS_PER_CARD  # this learner's, for "about 3 min left"
+    # Only a person at the keys is timed: in scripted mode the time between the card and the line
+    # is the script's, and it would teach the estimates that this learner answers in 0 s.
+    timed: bool = True
     _shown_at: float = 0.0
 
     @classmethod
@@ -132,7 +135,8 @@ class Session:
         if item is None:
             raise RuntimeError("no card to grade")
         review = Review(card=item.card.id, at=self.now().isoformat(timespec="seconds"),
-                        day=self.today, grade=quality, kind=self.kind_for(item), ms=self._elapsed_ms())
+                        day=self.today, grade=quality, kind=self.kind_for(item),
+                        ms=self._elapsed_ms() if self.timed else None)
         self.progress.record(review)
         self._graded[item.card.id] = item.card
         self._steps.append(_Step(deque(self.pending), len(self.reviews), review))
