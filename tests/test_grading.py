@@ -86,6 +86,7 @@ def test_each_choice_shows_where_sm2_would_send_the_card():
 def test_a_new_card_passes_to_one_day():
     text = "\n".join(screen(session_on(None), "four", 200))
     assert "3 Good · 1d" in text and "1 Again · today" in text
+    assert "2 Hard · 1d, again today" in text  # not "today" alone, which would read as Again
 
 
 def test_the_legend_before_the_reveal_has_no_intervals():

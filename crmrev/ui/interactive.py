@@ -7,6 +7,7 @@ from rich.panel import Panel
 from rich.text import Text
 
 from crmrev import grading
+from crmrev.scheduler import PASSING_GRADE
 from crmrev.session import Session
 from crmrev.text import minutes
 from crmrev.ui.console import note_to_show, packed_lines, safe
@@ -34,8 +35,8 @@ def _choice_text(session: Session, choice: grading.Choice) -> str:
     if preview is None:
         return text
     days, again_today = preview
-    if days <= 1 and again_today:
-        return f"{text} · today"
+    if choice.grade < PASSING_GRADE:
+        return f"{text} · today"  # a failed card starts over: what the learner meets next is today's repeat
     return f"{text} · {grading.interval_text(days)}" + (", again today" if again_today else "")
 
 
