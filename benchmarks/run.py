@@ -228,7 +228,10 @@ def first_output(command: list[str], env: dict[str, str], marker: str = "card 1 
 
 
 def base_env(workdir: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CRMREV_")}
+    # PYTHONDONTWRITEBYTECODE would make every changed module compile on every run: an installed
+    # crmrev has its bytecode, so it is measured with it (main() compiles it first).
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("CRMREV_") and k != "PYTHONDONTWRITEBYTECODE"}
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
     env["CRMREV_TODAY"] = TODAY.isoformat()
     # The deck cache where a user's would be (platformdirs, as by default), but never the user's own.
@@ -543,6 +546,9 @@ def main() -> int:
     if args.generate:
         generate(args.quick, args.generate, args.startup_only)
         return 0
+    import compileall
+
+    compileall.compile_dir(ROOT / "crmrev", quiet=1)
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="crmrev-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     try:

@@ -7,7 +7,6 @@ import contextlib
 import errno
 import os
 import sys
-from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -87,16 +86,16 @@ app = typer.Typer(
 )
 
 
-@dataclass
 class _Root:
     """What the root options give every command: the deck cache folder and the settings, read
     only when a command needs them (`check` and `build` never do, so a broken settings file cannot
     fail CI)."""
 
-    cache: Path | None
-    config: Path | None = None
-    assignments: list[str] = field(default_factory=list)
-    _settings: object = None
+    def __init__(self, cache: Path | None, config: Path | None, assignments: list[str]) -> None:
+        self.cache = cache
+        self.config = config
+        self.assignments = assignments
+        self._settings = None
 
     def settings(self):
         from crmrev import settings
@@ -336,6 +335,7 @@ def review(
     from crmrev.ui.console import make_console
 
     day = _study_day(ctx, today)
+    clock.now()  # a bad CRMREV_NOW stops the review here, not at the first grade (it times answers)
     settings = _settings(ctx)
     options = ReviewOptions(deck or (), card_type or (), new, limit, cram, per_day=settings.new_per_day,
                             grading=settings.grading)

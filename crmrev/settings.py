@@ -15,7 +15,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
@@ -38,13 +37,13 @@ class Budget(NamedTuple):
         return f"{self.amount} {self.unit if self.amount != 1 else self.unit[:-1]}"
 
 
-_BUDGET = re.compile(r"(\d+)\s*(cards?|minutes?|mins?|m)", re.IGNORECASE)
+_BUDGET = r"(\d+)\s*(cards?|minutes?|mins?|m)"
 
 
 def _budget(text: str) -> Budget | None:
     if text.strip().lower() in ("off", "none", ""):
         return None
-    match = _BUDGET.fullmatch(text.strip())
+    match = re.fullmatch(_BUDGET, text.strip(), re.IGNORECASE)
     if match is None:
         raise ValueError("is not a budget: write '150 cards' or '30 minutes' (or 'off')")
     amount = int(match.group(1))
@@ -109,11 +108,15 @@ class Source(NamedTuple):
     where: str = ""
 
 
-@dataclass(frozen=True)
 class Settings:
-    values: Mapping[str, object]
-    sources: Mapping[str, Source]
-    path: Path | None = None
+    """The values every command reads, and where each came from. (A plain class: every command
+    builds one, and defining a dataclass costs start-up time; benchmarks/run.py.)"""
+
+    def __init__(self, values: Mapping[str, object], sources: Mapping[str, Source],
+                 path: Path | None = None) -> None:
+        self.values = values
+        self.sources = sources
+        self.path = path
 
     @property
     def new_per_day(self) -> int:
@@ -168,10 +171,12 @@ def resolve(file_values: Mapping[str, tuple[str, int]], environ: Mapping[str, st
             values[name] = check_value(name, text, str(path), line)
             sources[name] = Source("file", f"{path}:{line}")
         if setting.env in environ:
-            values[name] = check_value(name, environ[setting.env], setting.env)
+            values[name] = check_value(name, environ[setting.env], setting.env,
+                                       hint=f"fix {setting.env}, or unset it to use the settings file")
             sources[name] = Source("env", setting.env)
         if name in options:
-            values[name] = check_value(name, options[name], f"--set {name}")
+            values[name] = check_value(name, options[name], f"--set {name}",
+                                       hint=f"fix --set {name}=…; `crmrev config` lists every setting")
             sources[name] = Source("option", "--set")
     return Settings(values, sources, path)
 
@@ -240,11 +245,11 @@ def _line_of(lines: list[str], name: str) -> int | None:
 
 def _parse(path: Path) -> tuple[dict, list[str]]:
     """The file as TOML, and its lines; ({}, []) when there is none."""
-    import tomllib
-
     text = _read_text(path)
     if text is None:
         return {}, []
+    import tomllib  # only when there is a file: most learners never write one
+
     try:
         return tomllib.loads(text), text.splitlines()
     except tomllib.TOMLDecodeError as exc:

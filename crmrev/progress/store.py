@@ -42,6 +42,11 @@ class _Undo(NamedTuple):
     previous: CardState | None
 
 
+# Moving the day's start hour shifts a study day by at most 23 hours, and a time zone change by at
+# most 26: no line logged after one for `day` can count for a day more than two days before it.
+_DAYS_OUT_OF_ORDER = dt.timedelta(days=2)
+
+
 class Progress:
     """Per-card state and the review log. Open with open_progress()."""
 
@@ -135,7 +140,9 @@ class Progress:
     def reviews_on(self, day: dt.date) -> list[Review]:
         """The answers given on `day`, oldest first. The log is read backwards from its end, a block
         at a time, only as far as the day goes back: a session starts in the same time whatever the
-        history's length. Damaged lines are skipped, as everywhere."""
+        history's length. Damaged lines are skipped, as everywhere. Study days are not quite in log
+        order: moving day-starts-at, or the clock's time zone, can log an earlier day after a later
+        one, so reading stops only at a line _DAYS_OUT_OF_ORDER days older than `day`."""
         if not self.log_path.exists():
             return []
         found: list[Review] = []
@@ -154,7 +161,7 @@ class Progress:
                     review = _review_from(line)
                     if review is None:
                         continue
-                    if review.day < day:
+                    if review.day < day - _DAYS_OUT_OF_ORDER:
                         older = True
                         break
                     if review.day == day:
