@@ -119,5 +119,6 @@ def run_review(decks: Sequence[Deck], store: Progress, options: ReviewOptions, t
     store.save()
     summary = session_summary(session.reviews, time.monotonic() - started, decks, store.due_view(), today,
                               exam, queue.waiting_after(session.reviewed_cards()),
-                              len(pending_repeats(store.reviews_on(today))), store.known_history())
+                              len(pending_repeats(store.reviews_on(today))), store.known_history(),
+                              new_left=sum(1 for item in session.pending if item.is_new))
     return ReviewResult(summary, finished, empty=False)

@@ -113,11 +113,11 @@ def _all_ids(decks: Sequence[Deck | DeckIndex]) -> list[str]:
 def session_summary(reviews: Sequence[Review], seconds: float, decks: Sequence[Deck],
                     view: DueView, today: dt.date, exam: dt.date | None = None,
                     siblings_waiting: Collection[str] = (), repeats_left: int = 0,
-                    history: History | None = None) -> dict:
+                    history: History | None = None, new_left: int = 0) -> dict:
     """siblings_waiting: ids of cards held back until tomorrow because a card of their note was
     reviewed today; repeats_left: cards failed today and not yet passed (due again today).
-    still_due_today counts what an early quit leaves for later today; due_tomorrow what tomorrow
-    holds if nothing more is reviewed today."""
+    still_due_today counts what an early quit leaves for later today, and new_left the new cards it
+    leaves in today's queue; due_tomorrow what tomorrow holds if nothing more is reviewed today."""
     graded = len(reviews)
     correct = sum(1 for review in reviews if review.grade >= PASSING_GRADE)
     dues = _Dues(view, exam)
@@ -131,7 +131,8 @@ def session_summary(reviews: Sequence[Review], seconds: float, decks: Sequence[D
         "correct": correct / graded if graded else None,
         "seconds": round(seconds),
         "still_due_today": still_due,
-        "still_due_estimate": time_estimate(still_due, history, today),
+        "new_left": new_left,
+        "still_due_estimate": time_estimate(still_due + new_left, history, today),
         "due_tomorrow": dues.count_due_by(ids, today + dt.timedelta(days=1))[0],
         # The next day with cards coming due: an overdue card is counted in still_due_today instead.
         "next_due": min((date for date in dates if date > today.isoformat()), default=None),

@@ -205,3 +205,16 @@ def test_an_early_quit_says_what_is_still_due_today(invoke, progress_path):
     assert "Still due today: 2" in result.output
     assert "next due card: 2026-03-03" not in result.output  # not "next due: today" under "tomorrow"
     assert "Due tomorrow: 2" not in result.output
+
+
+def test_an_early_quit_counts_the_new_cards_left_in_todays_queue(invoke, progress_path):
+    first = invoke("review", "--new", "3", input="5\n5\n5\n", env={"CRMREV_TODAY": "2026-03-02"})
+    assert first.exit_code == 0, first.output
+    # the next day: three due, and a session allowed five new cards; one answer, then quit
+    result = invoke("review", "--new", "5", input="5\nq\n", env={"CRMREV_TODAY": "2026-03-03"})
+    assert "Still due today: 2, and 5 new cards" in result.output
+    # a first session, quit after one new card: nothing is due, but new cards wait
+    other = progress_path.with_name("other.json")
+    fresh = invoke("review", "--progress", str(other), "--new", "4", input="5\nq\n",
+                   env={"CRMREV_TODAY": "2026-03-02"})
+    assert "Nothing more is due today; 3 new cards still waiting" in fresh.output

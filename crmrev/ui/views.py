@@ -39,12 +39,18 @@ def summary_lines(summary: dict) -> list[str]:
     correct = "–" if summary["correct"] is None else f"{summary['correct']:.0%}"
     lines = [f"Reviewed {plural(summary['answers'], 'answer')} on {plural(summary['cards'], 'card')} · "
              f"{correct} correct (grade {PASSING_GRADE}+) · {_duration(summary['seconds'])}"]
-    if summary.get("still_due_today"):
+    still, new_left = summary.get("still_due_today") or 0, summary.get("new_left") or 0
+    estimate = summary.get("still_due_estimate")
+    time_left = f" (about {minutes(estimate['seconds'])})" if estimate and (still or new_left) else ""
+    new_cards = plural(new_left, "new card")
+    if still:
         # an early quit: "next due card: <today>" under "Due tomorrow" read as if nothing was left
-        estimate = summary.get("still_due_estimate")
-        left = f" (about {minutes(estimate['seconds'])})" if estimate else ""
-        lines.append(f"Still due today: {summary['still_due_today']}{left} · due tomorrow if you stop "
-                     f"now: {summary['due_tomorrow']}")
+        also = f", and {new_cards}" if new_left else ""
+        lines.append(f"Still due today: {still}{also}{time_left} · due tomorrow if you stop now: "
+                     f"{summary['due_tomorrow']}")
+    elif new_left:
+        lines.append(f"Nothing more is due today; {new_cards} still waiting{time_left} · due "
+                     f"tomorrow: {summary['due_tomorrow']}")
     else:
         next_due = summary["next_due"] or "none scheduled"
         lines.append(f"Due tomorrow: {summary['due_tomorrow']} · next due card: {next_due}")
