@@ -100,6 +100,7 @@ def run_review(decks: Sequence[Deck], store: Progress, options: ReviewOptions, t
         crammer = lambda seen: cram_queue(cards, store.states, exam_day, seen, today).items  # noqa: E731
     session = Session.start(queue.items, store, today, now, crammer)
     session.seconds_per_card = time_estimate(1, store.known_history(), today)["seconds_per_card"]
+    session.exam = exam
     if session.current is None:
         summary = session_summary([], 0, decks, store.due_view(), today, exam, queue.waiting_after(()))
         return ReviewResult(summary, finished=True, empty=True)

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from crmrev import scheduler
+from crmrev.exam import capped_due
 from crmrev.history import DEFAULT_SECONDS_PER_CARD
 from crmrev.model import Card, Review, ReviewKind
 from crmrev.progress import Progress
@@ -54,6 +55,7 @@ class Session:
     # Only a person at the keys is timed: in scripted mode the time between the card and the line
     # is the script's, and it would teach the estimates that this learner answers in 0 s.
     timed: bool = True
+    exam: dt.date | None = None  # while set, previews show the capped due date (exam.capped_due)
     _shown_at: float = 0.0
 
     @classmethod
@@ -110,8 +112,11 @@ class Session:
         state = self.progress.states.get(item.card.id)
         again_today = quality < REPEAT_BELOW
         if self.kind_for(item) == ReviewKind.REPEAT and state is not None:
-            return (state.due - self.today).days, again_today  # only the day's first grade moves it
-        return scheduler.review(state, quality, self.today).interval, again_today
+            after = state  # only the day's first grade moves the schedule
+        else:
+            after = scheduler.review(state, quality, self.today)
+        due = capped_due(item.card.id, after.due, after.last_review, self.exam)
+        return (due - self.today).days, again_today
 
     def reviewed_cards(self) -> list[Card]:
         """The cards answered in this session (after any undo), once each."""

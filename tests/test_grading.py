@@ -207,3 +207,15 @@ def test_due_shows_todays_work_as_time(invoke, progress_path):
     fresh = json.loads(invoke("due", "--json", "--progress", str(progress_path.with_name("new.json"))).stdout)
     assert fresh["estimate"]["seconds_per_card"] == DEFAULT_SECONDS_PER_CARD
     assert not fresh["estimate"]["from_your_answers"]
+
+
+def test_with_an_exam_set_each_choice_shows_the_capped_due_date():
+    from crmrev.exam import RUN_UP_DAYS, capped_due
+
+    seen = CardState(4, 40, 2.5, DAY, last_review=DAY - dt.timedelta(days=40))
+    session = session_on(seen)
+    session.exam = DAY + dt.timedelta(days=30)  # ⌈40 × 2.5⌉ = 100 days would pass it
+    capped = capped_due("c1", DAY + dt.timedelta(days=100), DAY, session.exam)
+    assert session.exam - dt.timedelta(days=RUN_UP_DAYS) <= capped < session.exam
+    text = "\n".join(screen(session, "four", 200))
+    assert f"3 Good · {(capped - DAY).days}d" in text and "3.3mo" not in text
