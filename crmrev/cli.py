@@ -496,6 +496,11 @@ def _shown(value: object) -> str:
     return "off" if value is None else str(value)
 
 
+def _json_value(value: object) -> object:
+    """Numbers stay numbers; a budget is its text ("30 minutes"); off is null."""
+    return value if value is None or isinstance(value, (int, float, str)) else str(value)
+
+
 @config_app.callback(invoke_without_command=True)
 def config(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """Show or change your settings: a small TOML file in your config folder.
@@ -517,15 +522,24 @@ def config(ctx: typer.Context, as_json: JsonOption = False) -> None:
     path = _settings_file(ctx)
     if as_json:
         _print_json({"file": str(path), "settings": {
-            name: {"value": _shown(current.values[name]), "source": current.sources[name].kind,
+            name: {"value": _json_value(current.values[name]), "source": current.sources[name].kind,
                    "where": current.sources[name].where or None} for name in SETTINGS}})
         return
+    import shutil
+    import textwrap
+
+    width = min(shutil.get_terminal_size().columns, 80)
     _say(f"Settings file: {path}" + ("" if path.exists() else " (none yet: every value is a default)"))
     for name, setting in SETTINGS.items():
         source = current.sources[name]
-        where = f"{source.kind}: {source.where}" if source.where else source.kind
-        _say(f"{name} = {_shown(current.values[name])}  ({where})")
-        _say(f"    {setting.help}")
+        # The file's path is printed once above; each line says only where in it.
+        where = source.where.rsplit(":", 1)[-1] if source.kind == "file" else source.where
+        origin = f"{source.kind}, line {where}" if source.kind == "file" else \
+            f"{source.kind}: {where}" if where else source.kind
+        _say(textwrap.fill(f"{name} = {_shown(current.values[name])}  ({origin})", width,
+                           subsequent_indent="    ", break_long_words=False, break_on_hyphens=False))
+        _say(textwrap.fill(setting.help, width, initial_indent="    ", subsequent_indent="    ",
+                           break_long_words=False, break_on_hyphens=False))
 
 
 @config_app.command("get")
@@ -577,8 +591,10 @@ def config_unset(ctx: typer.Context, name: SettingName) -> None:
     from crmrev.settings import SETTINGS, write_setting
 
     path = _settings_file(ctx)
-    write_setting(path, name, None)
-    if name in SETTINGS:
+    changed = write_setting(path, name, None)
+    if not changed:
+        _say(f"{name} is not in {path}; it is the default ({SETTINGS[name].default})")
+    elif name in SETTINGS:
         _say(f"{name} = {SETTINGS[name].default}  (the default; removed from {path})")
     else:
         _say(f"removed {name} from {path}")

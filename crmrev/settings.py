@@ -48,7 +48,7 @@ def _budget(text: str) -> Budget | None:
         raise ValueError("is not a budget: write '150 cards' or '30 minutes' (or 'off')")
     amount = int(match.group(1))
     if not 1 <= amount <= 100_000:
-        raise ValueError("must be at least 1 (or 'off')")
+        raise ValueError("must be from 1 to 100000 (or 'off')")
     return Budget(amount, "cards" if match.group(2).lower().startswith("card") else "minutes")
 
 
@@ -139,9 +139,18 @@ class Settings:
         return self.values["exam-target-recall"]  # type: ignore[return-value]
 
 
-def unknown_setting(name: str, where: str) -> ConfigError:
-    return ConfigError(f"there is no setting {name!r}", path=where or None,
-                       hint=f"settings are: {', '.join(SETTINGS)}")
+def unknown_setting(name: str, where: str, line: int | None = None, fix: str = "") -> ConfigError:
+    import difflib
+
+    close = difflib.get_close_matches(name.replace("_", "-").lower(), SETTINGS, n=1)
+    guess = f"did you mean {close[0]}? " if close else ""
+    return ConfigError(f"there is no setting {_short(name)!r}", path=where or None, line=line,
+                       hint=f"{fix}{guess}settings are: {', '.join(SETTINGS)}")
+
+
+def _short(text: str, limit: int = 40) -> str:
+    """A value quoted back in a message: a 5,000-character line is not echoed in full."""
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def check_value(name: str, text: str, where: str, line: int | None = None, hint: str | None = None) -> object:
@@ -152,7 +161,7 @@ def check_value(name: str, text: str, where: str, line: int | None = None, hint:
     try:
         return setting.parse(text)
     except ValueError as exc:
-        raise ConfigError(f"{name} = {text!r} {exc}", path=where, line=line,
+        raise ConfigError(f"{name} = {_short(text)!r} {exc}", path=where, line=line,
                           hint=hint or f"fix it, or `crmrev config unset {name}` to use the default "
                                        f"({setting.default})") from None
 
@@ -170,7 +179,7 @@ def resolve(file_values: Mapping[str, tuple[str, int]], environ: Mapping[str, st
             text, line = file_values[name]
             values[name] = check_value(name, text, str(path), line)
             sources[name] = Source("file", f"{path}:{line}")
-        if setting.env in environ:
+        if environ.get(setting.env, "").strip():  # set but empty is unset, as shells have it
             values[name] = check_value(name, environ[setting.env], setting.env,
                                        hint=f"fix {setting.env}, or unset it to use the settings file")
             sources[name] = Source("env", setting.env)
@@ -238,9 +247,15 @@ def _visible(path: Path) -> bool:
 
 
 def _line_of(lines: list[str], name: str) -> int | None:
-    """1-based line of `name = …` (tomllib gives values, not where they were)."""
-    pattern = re.compile(rf"\s*[\"']?{re.escape(name)}[\"']?\s*=")
+    """1-based line of `name = …` or of a `[name]` table (tomllib gives values, not where they were)."""
+    key = rf"[\"']?{re.escape(name)}[\"']?"
+    pattern = re.compile(rf"\s*(?:{key}\s*[=.]|\[\[?\s*{key}\s*[\].])")
     return next((number for number, line in enumerate(lines, 1) if pattern.match(line)), None)
+
+
+def _first_table(lines: list[str]) -> int:
+    """The index of the first `[table]` header: top-level settings must stay above it."""
+    return next((index for index, line in enumerate(lines) if line.lstrip().startswith("[")), len(lines))
 
 
 def _parse(path: Path) -> tuple[dict, list[str]]:
@@ -252,10 +267,12 @@ def _parse(path: Path) -> tuple[dict, list[str]]:
 
     try:
         return tomllib.loads(text), text.splitlines()
-    except tomllib.TOMLDecodeError as exc:
+    except (ValueError, RecursionError) as exc:  # TOMLDecodeError, a 5,000-digit number, deep nesting
         # The message ends "(at line 3, column 9)".
         match = re.search(r"at line (\d+)", str(exc))
-        raise ConfigError(f"the settings file is not valid TOML: {exc}", path=str(path),
+        what = f"is not valid TOML: {exc}" if isinstance(exc, tomllib.TOMLDecodeError) else \
+            f"holds a value crmrev cannot read ({type(exc).__name__}: {_short(str(exc), 80)})"
+        raise ConfigError(f"the settings file {what}", path=str(path),
                           line=int(match.group(1)) if match else None,
                           hint="fix that line (settings look like: grading = \"six\")") from None
 
@@ -267,9 +284,7 @@ def read_file(path: Path) -> dict[str, tuple[str, int]]:
     for name, value in data.items():
         line = _line_of(lines, name) or 1
         if name not in SETTINGS:
-            raise ConfigError(f"there is no setting {name!r}", path=str(path), line=line,
-                              hint=f"remove that line (`crmrev config unset {name}`); settings are: "
-                                   f"{', '.join(SETTINGS)}")
+            raise unknown_setting(name, str(path), line, fix="remove it from the file; ")
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             raise ConfigError(f"{name} must be a number or text", path=str(path), line=line,
                               hint=f"for example: {name} = {_toml(name, SETTINGS[name].default)}")
@@ -288,36 +303,76 @@ def _toml(name: str, text: str) -> str:
     value = SETTINGS[name].parse(text)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
-    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+    shown = "off" if value is None else str(value)
+    return '"' + shown.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def write_setting(path: Path, name: str, text: str | None) -> None:
-    """Set (text) or remove (None) one setting in the file, changing only its line; the rest of the
-    file is kept byte for byte. The file must be valid TOML first: a broken file is not overwritten.
-    (A name that is no setting may be removed: that is how a learner fixes a typo.)"""
+def _single_line_value(line: str, name: str) -> tuple[str, str] | None:
+    """(the `name = value` part, the comment after it) when the line holds the whole entry; None
+    when its value goes on over more lines (a multi-line string or array)."""
+    import tomllib
+
+    body = line.rstrip("\r\n")
+    cuts = [index for index, char in enumerate(body) if char == "#"] + [len(body)]
+    for cut in cuts:  # the first cut that leaves valid TOML ends the value; a '#' inside a string does not
+        try:
+            if name in tomllib.loads(body[:cut]):
+                return body[:cut].rstrip(), body[cut:]
+        except tomllib.TOMLDecodeError:
+            continue
+    return None
+
+
+def write_setting(path: Path, name: str, text: str | None) -> bool:
+    """Set (text) or remove (None) one setting in the file, changing only its line: comments (also at
+    the end of that line), line endings, a byte-order mark and every other line are kept. A symlinked
+    file is written through its link. The file must be valid TOML first: a broken file is not
+    overwritten. (A name that is no setting may be removed: that is how a learner fixes a typo.)
+    Returns whether the file changed."""
     from crmrev.fsutil import atomic_write
 
+    path = Path(os.path.realpath(path))  # a dotfile manager's link stays a link
     present, _ = _parse(path)
-    if text is None and name not in present and name not in SETTINGS:
-        raise unknown_setting(name, "")
-    old = _read_text(path) or ""
-    lines = old.splitlines(keepends=True)
-    number = _line_of([line.rstrip("\r\n") for line in lines], name)
+    if text is None and name not in present:
+        if name not in SETTINGS:
+            raise unknown_setting(name, "")
+        return False
+    raw = _read_text(path) or ""
+    bom = "\ufeff" if path.exists() and _has_bom(path) else ""
+    lines = raw.splitlines(keepends=True)
+    newline = "\r\n" if "\r\n" in raw else "\n"
+    top = _first_table(lines)
+    number = _line_of([line.rstrip("\r\n") for line in lines[:top]], name)
+    entry = _single_line_value(lines[number - 1], name) if number else None
+    if name in present and entry is None:
+        raise ConfigError(f"crmrev cannot change {name} here: it is a [table], or its value goes on "
+                          "over several lines", path=str(path), line=_line_of(
+                              [line.rstrip("\r\n") for line in lines], name),
+                          hint="edit the file by hand: settings are single lines such as grading = \"six\"")
     if text is None:
-        if number is None:
-            return
+        assert number is not None
         del lines[number - 1]
     else:
-        new_line = f"{name} = {_toml(name, text)}\n"
+        new_line = f"{name} = {_toml(name, text)}"
         if number is None:
-            if lines and not lines[-1].endswith("\n"):
-                lines[-1] += "\n"
-            lines.append(new_line)
+            if top and not lines[top - 1].endswith("\n"):
+                lines[top - 1] += newline
+            lines.insert(top, new_line + newline)
         else:
-            lines[number - 1] = new_line
+            old = lines[number - 1]
+            comment = entry[1] if entry else ""
+            ending = old[len(old.rstrip("\r\n")):]
+            lines[number - 1] = new_line + (" " + comment.lstrip() if comment else "") + ending
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(path, "".join(lines).encode("utf-8"))
+        atomic_write(path, (bom + "".join(lines)).encode("utf-8"))
     except OSError as exc:
         raise ConfigError(f"cannot write the settings file: {exc.strerror or exc}", path=str(path),
                           hint="check the folder's permissions, or point CRMREV_CONFIG elsewhere") from None
+    return True
+
+
+def _has_bom(path: Path) -> bool:
+    """Whether the file starts with a UTF-8 byte-order mark (Windows Notepad writes one)."""
+    with open(path, "rb") as handle:
+        return handle.read(3) == b"\xef\xbb\xbf"

@@ -25,8 +25,8 @@ def shown(invoke, *args, env=None) -> dict:
 def test_defaults_with_no_file(invoke, config_file):
     settings = shown(invoke)
     assert {name: entry["value"] for name, entry in settings.items()} == {
-        "new-per-day": "20", "daily-budget": "off", "grading": "four", "day-starts-at": "4",
-        "exam-target-recall": "0.9"}
+        "new-per-day": 20, "daily-budget": None, "grading": "four", "day-starts-at": 4,
+        "exam-target-recall": 0.9}
     assert {entry["source"] for entry in settings.values()} == {"default"}
     assert not config_file.exists()  # showing settings writes nothing
 
@@ -37,8 +37,8 @@ def test_option_beats_environment_beats_file_beats_default(invoke, config_file):
     env = {"CRMREV_DAY_STARTS_AT": "2", "CRMREV_NEW_PER_DAY": "7"}
     settings = shown(invoke, "--set", "new-per-day=9", env=env)
     assert settings["grading"] == {"value": "six", "source": "file", "where": f"{config_file}:1"}
-    assert settings["day-starts-at"] == {"value": "2", "source": "env", "where": "CRMREV_DAY_STARTS_AT"}
-    assert settings["new-per-day"] == {"value": "9", "source": "option", "where": "--set"}
+    assert settings["day-starts-at"] == {"value": 2, "source": "env", "where": "CRMREV_DAY_STARTS_AT"}
+    assert settings["new-per-day"] == {"value": 9, "source": "option", "where": "--set"}
     assert settings["exam-target-recall"]["source"] == "default"
 
 
@@ -55,14 +55,56 @@ def test_new_per_day_setting_changes_what_due_offers(invoke):
 
 def test_set_changes_one_line_and_keeps_comments_and_order(invoke, config_file):
     config_file.parent.mkdir(parents=True)
-    original = '# my settings\r\ngrading = "six"   # I like 0-5\r\n\r\nnew-per-day = 12\r\n'
+    original = '# my settings\r\ngrading = "six"   # I like 0-5\r\n\r\nnew-per-day = 12  # exam season\r\n'
     config_file.write_bytes(original.encode())
     assert invoke("config", "set", "new-per-day", "8").exit_code == 0
-    assert config_file.read_bytes() == original.replace("new-per-day = 12\r\n", "new-per-day = 8\n").encode()
+    changed = original.replace("new-per-day = 12  # exam season", "new-per-day = 8 # exam season")
+    assert config_file.read_bytes() == changed.encode()  # its comment and CRLF kept, all else as it was
     assert invoke("config", "set", "daily-budget", "30 min").exit_code == 0
-    assert config_file.read_text().endswith('new-per-day = 8\ndaily-budget = "30 minutes"\n')
+    assert config_file.read_bytes().endswith(b'new-per-day = 8 # exam season\r\ndaily-budget = "30 minutes"\r\n')
     assert invoke("config", "unset", "grading").exit_code == 0
     assert "grading" not in config_file.read_text() and "# my settings" in config_file.read_text()
+    result = invoke("config", "unset", "grading")  # not there any more: nothing to write
+    assert result.exit_code == 0 and "is not in" in result.stdout
+
+
+def test_set_off_writes_off_and_a_symlinked_file_stays_a_link(invoke, config_file, tmp_path):
+    real = tmp_path / "dotfiles" / "crmrev.toml"
+    real.parent.mkdir()
+    real.write_text('grading = "six"\n')
+    config_file.parent.mkdir(parents=True)
+    config_file.symlink_to(real)
+    assert invoke("config", "set", "daily-budget", "OFF").exit_code == 0
+    assert config_file.is_symlink()
+    assert real.read_text() == 'grading = "six"\ndaily-budget = "off"\n'
+
+
+def test_set_keeps_new_settings_above_a_table_and_refuses_what_it_cannot_edit(invoke, config_file):
+    config_file.parent.mkdir(parents=True)
+    config_file.write_text('grading = "six"\n[extra]\nx = 1\n')
+    assert invoke("config", "set", "new-per-day", "3").exit_code == 0
+    assert config_file.read_text() == 'grading = "six"\nnew-per-day = 3\n[extra]\nx = 1\n'
+    result = invoke("config", "get", "new-per-day")
+    assert result.exit_code == 2 and f"{config_file}:3: there is no setting 'extra'" in result.stderr
+    result = invoke("config", "unset", "extra")
+    assert result.exit_code == 2 and "edit the file by hand" in result.stderr
+    config_file.write_text('grading = """\nsix"""\n')
+    before = config_file.read_bytes()
+    result = invoke("config", "set", "grading", "four")
+    assert result.exit_code == 2 and "several lines" in result.stderr
+    assert config_file.read_bytes() == before
+
+
+def test_unreadable_values_and_typos_get_clear_messages(invoke, config_file):
+    config_file.parent.mkdir(parents=True)
+    config_file.write_text("new-per-day = " + "9" * 5000 + "\n")
+    result = invoke("due")
+    assert result.exit_code == 2 and "cannot read" in result.stderr and len(result.stderr) < 1000
+    config_file.write_text("a = " + "[" * 100_000 + "\n")
+    assert invoke("due").exit_code == 2
+    config_file.write_text("new_per_day = 5\n")
+    result = invoke("due")
+    assert result.exit_code == 2 and "did you mean new-per-day?" in result.stderr
 
 
 def test_the_file_holds_only_what_the_learner_set(invoke, config_file, progress_path):
