@@ -14,6 +14,7 @@ from crmrev import decks as deckio
 from crmrev import lint, yamlsafe
 from crmrev.errors import CrmrevError, DeckError, UsageError
 from crmrev.model import Deck, Problem, Severity
+from crmrev.text import plural
 
 
 @dataclass
@@ -164,9 +165,9 @@ def text_lines(report: Report) -> list[str]:
 
 
 def summary(report: Report) -> str:
+    checked = f"{plural(report.decks, 'deck')}, {plural(report.cards, 'card')}"
     if not report.problems:
-        return f"All checks passed: {report.decks} decks, {report.cards} cards."
+        return f"All checks passed: {checked}."
     files = len({p.path for p in report.problems})
-    return (f"Found {report.errors} error{'s' if report.errors != 1 else ''} and {report.warnings} "
-            f"warning{'s' if report.warnings != 1 else ''} in {files} file{'s' if files != 1 else ''} "
-            f"({report.decks} decks, {report.cards} cards checked).")
+    return (f"Found {plural(report.errors, 'error')} and {plural(report.warnings, 'warning')} in "
+            f"{plural(files, 'file')} ({checked} checked).")

@@ -388,10 +388,12 @@ def due(
     index = _load_decks(ctx, decks, index=True)
     store = _open_progress(progress, writable=False)
     from crmrev.exam import upcoming
+    from crmrev.session import pending_repeats
 
     settings = _settings(ctx)
+    repeats = set(pending_repeats(store.reviews_on(day)))  # failed today: due again today
     _emit(due_summary(index, store.due_view(), day, upcoming(store.exam, day), settings.new_per_day,
-                      store.known_history(), settings.daily_budget), as_json, "due_table")
+                      store.known_history(), settings.daily_budget, repeats), as_json, "due_table")
 
 
 @app.command()
@@ -415,7 +417,10 @@ def stats(
     all_decks = _load_decks(ctx, decks, index=True)
     store = _open_progress(progress, writable=False)
     view = store.due_view()  # before the states are built: then it is the snapshot's own columns
-    _emit(compute(all_decks, store.states, view, store.history, day, store.exam), as_json,
+    from crmrev.session import pending_repeats
+
+    repeats = pending_repeats(store.reviews_on(day))
+    _emit(compute(all_decks, store.states, view, store.history, day, store.exam, repeats), as_json,
           "stats_view")
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from crmrev import scheduler
 from crmrev.exam import capped_due
-from crmrev.history import DEFAULT_SECONDS_PER_CARD
+from crmrev.history import DEFAULT_SECONDS_PER_CARD, MAX_COUNTED_MS
 from crmrev.model import Card, Review, ReviewKind
 from crmrev.progress import Progress
 from crmrev.queue import Item
@@ -30,6 +30,10 @@ def pending_repeats(reviews_today: Iterable[Review]) -> list[str]:
             latest.pop(review.card, None)  # re-inserted: ordered by the latest answer
             latest[review.card] = review.grade
     return [card for card, grade in latest.items() if grade < REPEAT_BELOW]
+
+
+# After this many timed answers a session's own pace predicts the rest of it better than history.
+PACE_AFTER = 5
 
 
 @dataclass
@@ -61,8 +65,9 @@ class Session:
     @classmethod
     def start(cls, queue: list[Item], progress: Progress, today: dt.date,
               now: Callable[[], dt.datetime],
-              cram: Callable[[set[str]], list[Item]] | None = None) -> Session:
-        session = cls(deque(queue), progress, today, now, cram)
+              cram: Callable[[set[str]], list[Item]] | None = None,
+              stopwatch: Callable[[], float] = time.monotonic) -> Session:
+        session = cls(deque(queue), progress, today, now, cram, stopwatch=stopwatch)
         session._cram_when_done()
         session.restart_stopwatch()
         return session
@@ -100,8 +105,11 @@ class Session:
 
     @property
     def seconds_left(self) -> int:
-        """About how long the cards still queued will take (repeats of failed cards come on top)."""
-        return round(len(self.pending) * self.seconds_per_card)
+        """About how long the cards still queued will take (repeats of failed cards come on top): at
+        this session's own pace once it has timed a few answers, else at the learner's usual one."""
+        times = [min(review.ms, MAX_COUNTED_MS) for review in self.reviews if review.ms is not None]
+        per_card = sum(times) / len(times) / 1000 if len(times) >= PACE_AFTER else self.seconds_per_card
+        return round(len(self.pending) * per_card)
 
     def preview(self, quality: int) -> tuple[int, bool] | None:
         """What grading the card on show `quality` would do: (days until it is due again, whether it

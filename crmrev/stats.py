@@ -17,8 +17,9 @@ from crmrev.history import DEFAULT_SECONDS_PER_CARD, History
 from crmrev.model import CardState, Deck, DeckIndex, Review
 from crmrev.progress import DueView
 from crmrev.queue import DEFAULT_NEW_PER_DAY, new_allowed
-from crmrev.scheduler import PASSING_GRADE
+from crmrev.scheduler import INITIAL_EASINESS_CENTI, PASSING_GRADE
 
+INITIAL_EASINESS = INITIAL_EASINESS_CENTI / 100
 MATURE_DAYS = 21
 RETENTION_DAYS = 30
 FORECAST_DAYS = 14
@@ -80,21 +81,27 @@ def _budget(budget: Any, estimate: dict) -> dict | None:
     """The daily budget setting, and whether today's work fits in it."""
     if budget is None:
         return None
-    used = estimate["cards"] if budget.unit == "cards" else estimate["seconds"] / 60
-    return {"amount": budget.amount, "unit": budget.unit, "fits": used <= budget.amount}
+    if budget.unit == "cards":
+        cards_that_fit = budget.amount
+    else:
+        cards_that_fit = int(budget.amount * 60 // max(estimate["seconds_per_card"], 0.1))
+    return {"amount": budget.amount, "unit": budget.unit, "fits": estimate["cards"] <= cards_that_fit,
+            "cards_that_fit": cards_that_fit}
 
 
 def due_summary(decks: Sequence[Deck | DeckIndex], view: DueView, today: dt.date,
                 exam: dt.date | None = None, per_day: int = DEFAULT_NEW_PER_DAY,
-                history: History | None = None, budget: Any = None) -> dict:
-    """Per deck and in all: due today, new today (what is left of the day's allowance), unseen and
-    total; and the time today's cards should take (`budget`: the daily-budget setting, or None)."""
+                history: History | None = None, budget: Any = None, repeats: Collection[str] = ()) -> dict:
+    """Per deck and in all: due today (with `repeats`, the cards failed today and owed again today:
+    session.pending_repeats), new today (what is left of the day's allowance), unseen and total; and
+    the time today's cards should take (`budget`: the daily-budget setting, or None)."""
     dues = _Dues(view, exam)
     allowance = new_allowed(view.introduced_on(today), None, per_day)
     rows: list[dict[str, Any]] = []
     for deck in decks:
         ids = deck.card_ids
         due, unseen = dues.count_due_by(ids, today)
+        due += sum(1 for card_id in ids if card_id in repeats) if repeats else 0
         new_today = min(unseen, allowance)
         allowance -= new_today
         rows.append({"id": deck.id, "title": deck.title, "due_today": due, "new_today": new_today,
@@ -191,7 +198,7 @@ def readiness(decks: Sequence[DeckIndex], states: dict[str, CardState], exam: dt
 
 
 def compute(decks: Sequence[DeckIndex], states: dict[str, CardState], view: DueView, history: History,
-            today: dt.date, exam: dt.date | None = None) -> dict:
+            today: dt.date, exam: dt.date | None = None, repeats: Collection[str] = ()) -> dict:
     """Everything `crmrev stats` shows, as plain data (the --json output). `view` holds the same
     states' dates, as the store has them: re-encoding 20,000 states cost a heavy user 15 ms."""
     dues = _Dues(view, upcoming(exam, today))
@@ -205,7 +212,10 @@ def compute(decks: Sequence[DeckIndex], states: dict[str, CardState], view: DueV
                                    if card_id in states]
         deck_rows.append({"id": deck.id, "title": deck.title, "cards": len(deck.card_ids), "seen": len(seen),
                           "mature": sum(1 for *_, state in seen if state.interval >= MATURE_DAYS)})
-    hardest = heapq.nsmallest(HARDEST, (card for seen in seen_in.values() for card in seen),
+    # A card is hard once it has lapsed or lost easiness: a fresh card at 2.5 is not "hardest".
+    struggling = (card for seen in seen_in.values() for card in seen
+                  if card[2].lapses or card[2].easiness < INITIAL_EASINESS)
+    hardest = heapq.nsmallest(HARDEST, struggling,
                               key=lambda card: (-card[2].lapses, card[2].easiness, card[0]))
     return {
         "today": today.isoformat(),
@@ -213,7 +223,7 @@ def compute(decks: Sequence[DeckIndex], states: dict[str, CardState], view: DueV
         "cards_total": len(ids),
         "cards_seen": sum(row["seen"] for row in deck_rows),
         "cards_mature": sum(row["mature"] for row in deck_rows),
-        "due_today": dues.count_due_by(ids, today)[0],
+        "due_today": dues.count_due_by(ids, today)[0] + len(set(repeats) & set(ids)),
         "retention": history.retention(today, RETENTION_DAYS),
         "streak_days": current,
         "streak_longest": longest,

@@ -98,7 +98,7 @@ def test_warnings_fail_only_with_strict(invoke, deck_dir):
 def test_clean_decks_pass_with_summary(invoke, deck_dir):
     result = invoke("check", deck_dir)
     assert result.exit_code == 0
-    assert result.output.strip() == "All checks passed: 1 decks, 1 cards."
+    assert result.output.strip() == "All checks passed: 1 deck, 1 card."
 
 
 def test_committed_decks_pass_against_seeds(invoke):
@@ -118,7 +118,7 @@ def test_errors_grouped_by_file_with_summary(invoke, deck_dir):
     result = invoke("check", deck_dir)
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
-    assert lines[-1] == "Found 3 errors and 0 warnings in 2 files (2 decks, 1 cards checked)."
+    assert lines[-1] == "Found 3 errors and 0 warnings in 2 files (2 decks, 1 card checked)."
     b_lines = [i for i, l in enumerate(lines) if "b.yaml" in l]
     c_lines = [i for i, l in enumerate(lines) if "c.yaml" in l]
     assert max(b_lines) < min(c_lines)

@@ -148,7 +148,7 @@ def test_a_good_card_passes_strict(invoke, deck_dir):
                group="n-1"), encoding="utf-8")
     result = invoke("check", deck_dir, "--strict")
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == "All checks passed: 1 decks, 2 cards."
+    assert result.output.strip() == "All checks passed: 1 deck, 2 cards."
 
 
 def test_lines_stay_right_after_a_card_with_errors(invoke, deck_dir):

@@ -218,3 +218,13 @@ def test_an_early_quit_counts_the_new_cards_left_in_todays_queue(invoke, progres
     fresh = invoke("review", "--progress", str(other), "--new", "4", input="5\nq\n",
                    env={"CRMREV_TODAY": "2026-03-02"})
     assert "Nothing more is due today; 3 new cards still waiting" in fresh.output
+
+
+def test_due_and_stats_count_a_card_failed_today_as_still_due(invoke, progress_path):
+    # One new card failed and the session quit: the summary, due and stats agree that it is due today.
+    result = invoke("review", "--new", "1", input="1\nq\n", env={"CRMREV_TODAY": "2026-03-02"})
+    assert "Still due today: 1" in result.output
+    due = json.loads(invoke("due", "--json", env={"CRMREV_TODAY": "2026-03-02"}).stdout)
+    stats = json.loads(invoke("stats", "--json", env={"CRMREV_TODAY": "2026-03-02"}).stdout)
+    assert due["due_today"] == stats["due_today"] == 1
+    assert sum(row["due_today"] for row in due["decks"]) == 1

@@ -238,7 +238,7 @@ def render(card: Card, revealed: bool, show_note: bool) -> str:
 def test_note_key_only_offered_when_the_note_adds_something():
     card = Card("x", "concept", "Front?", "Back.", note="Hostile \x1b]52;c;aGk=\x07 note [/]")
     assert "n show the note" not in render(card, revealed=False, show_note=False)
-    assert "n show the note this card came from" in render(card, revealed=True, show_note=False)
+    assert "n show the note" in render(card, revealed=True, show_note=False)
     shown = render(card, revealed=True, show_note=True)
     assert "The note this card came from" in shown
     assert "Hostile ␛]52;c;aGk=␇ note [/]" in shown and "\x1b]52" not in shown
@@ -256,7 +256,7 @@ def test_n_in_a_real_terminal_shows_the_note(tmp_path, decks):
     child.expect("space/enter reveal · u undo")  # before revealing, no n in the legend
     child.send(" ")
     child.expect("Answer A one")
-    child.expect("n show the note this card came from")
+    child.expect("n show the note")
     child.send("n")
     child.expect("The note this card came from")
     child.expect_exact("[bold]age[/bold] in the queue.")  # shown literally, not as markup

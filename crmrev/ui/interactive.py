@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.text import Text
@@ -9,23 +10,20 @@ from rich.text import Text
 from crmrev import grading
 from crmrev.scheduler import PASSING_GRADE
 from crmrev.session import Session
-from crmrev.text import minutes
+from crmrev.text import minutes, neutralise
 from crmrev.ui.console import note_to_show, packed_lines, safe
 from crmrev.ui.keys import GetcharKeys, Keys, Redraw
 
 KEY_HELP = "space/enter reveal · u undo · q save and quit"
-NOTE_KEY_HELP = "space/enter reveal · n show the note this card came from · u undo · q save and quit"
-NOTE_HIDE_HELP = "space/enter reveal · n hide the note · u undo · q save and quit"
-GOOD_KEY_HELP = "space/enter Good · n note · u undo · q save and quit"
 BAR_WIDTH = 40
+MAX_CARD_WIDTH = 100
 
 
-def progress_bar(done: int, total: int, width: int = BAR_WIDTH) -> Text:
+def progress_bar(done: int, total: int, width: int = BAR_WIDTH, after: str = "") -> Text:
     # Rich's ProgressBar swallows the next line when it sits in a Group, so draw a plain one.
-    total = max(total, 1)
-    filled = round(width * done / total)
+    filled = round(width * done / max(total, 1))
     return Text.assemble(("━" * filled, "green"), ("━" * (width - filled), "grey37"),
-                         f" {done}/{total} done")
+                         f" {done}/{total} done{after}")
 
 
 def _choice_text(session: Session, choice: grading.Choice) -> str:
@@ -50,20 +48,32 @@ def legend(session: Session, scale: str, width: int, revealed: bool) -> Text:
 
 
 def _key_help(note: str | None, show_note: bool, revealed: bool, scale: str) -> str:
-    if revealed and scale == "four":
-        return GOOD_KEY_HELP if note is not None else GOOD_KEY_HELP.replace(" · n note", "")
-    return KEY_HELP if note is None else NOTE_HIDE_HELP if show_note else NOTE_KEY_HELP
+    if not revealed:
+        return KEY_HELP
+    grade = "space/enter Good · " if scale == "four" else ""
+    shown = "" if note is None else "n hide the note · " if show_note else "n show the note · "
+    return f"{grade}{shown}u undo · q save and quit"
 
 
-def _header(session: Session) -> Text:
+def _header(session: Session, width: int) -> Text:
+    """'card 3 of 20 · Deck title  concept': the counter first, so a long title wraps after it, and
+    on a narrow screen the title starts a line of its own rather than leaving a separator dangling."""
     item = session.current
     assert item is not None
     number, total = session.position
-    label = f"card {number} of {total}" + (" · cram" if session.cramming else "")
-    if session.seconds_left >= 60:
-        label += f" · about {minutes(session.seconds_left)} left"
-    # The counter first: a long deck title then wraps after it, never through it.
-    return Text.assemble(label, "  ·  ", safe(item.deck.title, "bold"), safe("  " + item.card.type, "dim"))
+    counter = f"card {number} of {total}" + (" · cram" if session.cramming else "")
+    title = neutralise(item.deck.title)
+    joined = f"{counter}  ·  {title}  {item.card.type}"
+    if cell_len(joined) <= width:
+        return Text.assemble(counter, "  ·  ", (title, "bold"), (f"  {item.card.type}", "dim"))
+    return Text.assemble(counter, "\n", (title, "bold"), (f"  {item.card.type}", "dim"))
+
+
+def _progress_line(session: Session, width: int) -> Text:
+    number, total = session.position
+    time_left = f" · about {minutes(session.seconds_left)} left" if session.seconds_left >= 30 else ""
+    room = width - cell_len(f" {number - 1}/{total} done{time_left}")
+    return progress_bar(number - 1, total, max(5, min(BAR_WIDTH, room)), time_left)
 
 
 def card_view(session: Session, revealed: bool, message: str, show_note: bool = False,
@@ -71,14 +81,14 @@ def card_view(session: Session, revealed: bool, message: str, show_note: bool = 
     item = session.current
     assert item is not None
     note = note_to_show(item.card) if revealed else None
-    number, total = session.position
-    bar_width = max(5, min(BAR_WIDTH, width - len(f" {number - 1}/{total} done")))
-    parts: list = [_header(session), progress_bar(number - 1, total, bar_width),
+    # Past 100 columns a line of card text gets too long to read at a glance.
+    panel_width = min(width, MAX_CARD_WIDTH)
+    parts: list = [_header(session, width), _progress_line(session, width),
                    Panel(safe(item.card.front), title=Text("Question"), title_align="left",
-                         padding=(1, 2))]
+                         padding=(1, 2), width=panel_width)]
     if revealed:
         parts.append(Panel(safe(item.card.back), title=Text("Answer"), title_align="left",
-                           padding=(1, 2), border_style="green"))
+                           padding=(1, 2), border_style="green", width=panel_width))
         if note is not None and show_note:
             parts.append(Panel(safe(note), title=Text("The note this card came from"),
                                title_align="left", padding=(1, 2), border_style="cyan"))
@@ -100,8 +110,7 @@ def _grade_for(key: str, revealed: bool, scale: str) -> int | None:
 
 def _wrong_scale_message(key: str, scale: str) -> str:
     if scale == "four" and key in ("0", "5"):
-        return ("Four buttons: 1 Again, 2 Hard, 3 Good, 4 Easy. For grades 0-5: "
-                "crmrev config set grading six")
+        return "Keys 1-4: Again, Hard, Good, Easy. For grades 0-5: `crmrev config set grading six`."
     return ""
 
 

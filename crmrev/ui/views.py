@@ -196,7 +196,12 @@ def _today_line(data: dict) -> Text:
     budget = data.get("budget")
     if budget:
         limit = plural(budget["amount"], budget["unit"][:-1])
-        text += f"; {'within' if budget['fits'] else 'over'} your daily budget of {limit}"
+        if budget["fits"]:
+            text += f"; within your daily budget of {limit}"
+        else:  # "about 2 min" can round to the budget itself: say what fits instead
+            fits = plural(budget["cards_that_fit"], "card")
+            text += f"; more than your daily budget of {limit}"
+            text += f" (about {fits} fit)" if budget["unit"] == "minutes" else ""
     return Text(text + ".")
 
 
