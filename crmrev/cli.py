@@ -26,6 +26,12 @@ EXIT_OUTPUT = 74  # EX_IOERR: standard output cannot be written
 _OUTPUT_ERRNOS = {errno.ENOSPC, errno.EIO, errno.EBADF, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
 
 
+def _examples(*commands: str) -> str:
+    """A command's help ends with examples: Click prints the epilog after the options, and \\b keeps
+    the lines as written."""
+    return "\b\nExamples:\n" + "\n".join(f"  {command}" for command in commands)
+
+
 def _debug(ctx: typer.Context) -> bool:
     return bool(ctx.params.get("debug"))
 
@@ -77,6 +83,7 @@ app = typer.Typer(
     cls=_Group,
     name="crmrev",
     no_args_is_help=True,
+    epilog=_examples("crmrev review", "crmrev --set grading=six review --limit 10"),
     add_completion=True,
     # Click's plain help: paragraphs re-wrapped to the terminal (at most 80 columns), and the
     # examples' \b blocks kept as written. Rich's help kept every hard line break of a docstring.
@@ -145,18 +152,14 @@ def _root(
 
     Every setting can also be given as CRMREV_<NAME> in the environment (CRMREV_GRADING=six) or
     with --set; `crmrev config` shows them all.
-
-    \b
-    Examples:
-      crmrev review
-      crmrev --set grading=six review --limit 10
     """
     from crmrev.deckcache import cache_dir
 
     ctx.obj = _Root(cache_dir(cache), config, list(assignments or ()))  # what every command reads
 
 
-@app.command()
+@app.command(epilog=_examples("crmrev build",
+                              "crmrev build --check    (in CI: fails when a deck is out of date)"))
 def build(
     seeds_dir: Annotated[Path, typer.Argument(help="Folder of seed notes, *.txt.")] = Path("seeds"),
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write decks into.")] = Path("decks"),
@@ -164,11 +167,6 @@ def build(
                                         "of date.")] = False,
 ) -> None:
     """Turn seed notes into YAML decks, keeping card ids when a bullet is reworded.
-
-    \b
-    Examples:
-      crmrev build
-      crmrev build --check    (in CI: fails when a deck is out of date)
     """
     from crmrev.build import apply_build, plan_build
 
@@ -203,7 +201,8 @@ def build(
 
 TodayOption = Annotated[str | None, typer.Option(
     "--today", envvar="CRMREV_TODAY", metavar="YYYY-MM-DD",
-    help="Act as if today were this day (for trying things out, and tests).", show_default=False)]
+    help="Act as if today were this study day (for trying things out, and tests); a study day starts "
+         "at the day-starts-at hour, and CRMREV_NOW fakes the time.", show_default=False)]
 DecksOption = Annotated[Path | None, typer.Option(
     "--decks", envvar="CRMREV_DECKS", help="Folder of decks (default: the bundled decks).",
     show_default=False)]
@@ -292,16 +291,16 @@ def _emit(data: dict, as_json: bool, view: str) -> None:
     make_console().print(getattr(views, view)(data))
 
 
-@app.command()
+@app.command(epilog=_examples("crmrev review", "crmrev review --deck crm-principles --limit 20"))
 def review(
     ctx: typer.Context,
     decks: DecksOption = None,
     progress: ProgressOption = None,
-    new: Annotated[int | None, typer.Option("--new", min=0, help="New cards allowed in this "
-                                            "session (default: what is left of 20 a day).",
-                                            show_default=False)] = None,
-    limit: Annotated[int | None, typer.Option("--limit", min=1, help="At most this many cards "
-                                              "in this session (due cards first).",
+    new: Annotated[int | None, typer.Option("--new", min=0, metavar="N", help="New cards allowed in "
+                                            "this session (default: what is left of the new-per-day "
+                                            "setting, 20).", show_default=False)] = None,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, metavar="N", help="At most this many "
+                                              "cards in this session (due cards first).",
                                               show_default=False)] = None,
     deck: Annotated[list[str] | None, typer.Option("--deck", help="Only this deck id "
                                                     "(repeatable).", show_default=False,
@@ -323,11 +322,6 @@ def review(
     With stdin not a terminal (scripted mode): each card prints "Q:" and "A:" lines, then one line
     is read: a grade 0-5 or again/hard/good/easy, n (print the note as an "N:" line), u or q. End of
     input ends the session cleanly. At most one card made from the same note is shown a day.
-
-    \b
-    Examples:
-      crmrev review
-      crmrev review --deck crm-principles --limit 20
     """
     from crmrev import clock
     from crmrev.reviewing import ReviewInterrupted, ReviewOptions, Signalled, run_review, signals_interrupt
@@ -366,7 +360,7 @@ def review(
             _say(line)
 
 
-@app.command()
+@app.command(epilog=_examples("crmrev due", "crmrev due --json"))
 def due(
     ctx: typer.Context,
     decks: DecksOption = None,
@@ -376,11 +370,6 @@ def due(
 ) -> None:
     """Show what is due today in each deck (due, new available, unseen, total) and about how long
     today's cards will take.
-
-    \b
-    Examples:
-      crmrev due
-      crmrev due --json
     """
     from crmrev.stats import due_summary
 
@@ -396,7 +385,7 @@ def due(
                       store.known_history(), settings.daily_budget, repeats), as_json, "due_table")
 
 
-@app.command()
+@app.command(epilog=_examples("crmrev stats", "crmrev stats --json"))
 def stats(
     ctx: typer.Context,
     decks: DecksOption = None,
@@ -405,11 +394,6 @@ def stats(
     today: TodayOption = None,
 ) -> None:
     """Show progress: overview, retention, streak, forecast, heatmap, mastery and hardest cards.
-
-    \b
-    Examples:
-      crmrev stats
-      crmrev stats --json
     """
     from crmrev.stats import compute
 
@@ -424,7 +408,7 @@ def stats(
           "stats_view")
 
 
-@app.command()
+@app.command(epilog=_examples("crmrev exam 2027-06-14", "crmrev exam --clear"))
 def exam(
     ctx: typer.Context,
     date: Annotated[str | None, typer.Argument(help="The exam date, YYYY-MM-DD.", show_default=False)]
@@ -439,11 +423,6 @@ def exam(
     While a date is set, no seen card is scheduled past it: its last review is moved into the week
     before, spread over those days; `crmrev stats` shows readiness and `review --cram` practises the
     weakest cards.
-
-    \b
-    Examples:
-      crmrev exam 2027-06-14
-      crmrev exam --clear
     """
     import datetime as dt
 
@@ -485,10 +464,12 @@ def _show_exam(day, today, as_json: bool) -> None:
         _say(exam_countdown(day.isoformat(), (day - today).days))
 
 
-SettingName = Annotated[str, typer.Argument(help="A setting's name (see `crmrev config`).",
+SettingName = Annotated[str, typer.Argument(help="A setting's name (see `crmrev config`).", metavar="NAME",
                                             autocompletion=_complete_setting_names)]
 config_app = typer.Typer()
-app.add_typer(config_app, name="config")
+app.add_typer(config_app, name="config",
+              epilog=_examples("crmrev config", "crmrev config set grading six",
+                               "crmrev config set day-starts-at 5"))
 
 
 def _settings_file(ctx: typer.Context) -> Path:
@@ -512,12 +493,6 @@ def config(ctx: typer.Context, as_json: JsonOption = False) -> None:
 
     Without a subcommand: every setting, its value and where the value comes from (default, file,
     environment or --set).
-
-    \b
-    Examples:
-      crmrev config
-      crmrev config set grading six
-      crmrev config set day-starts-at 5
     """
     if ctx.invoked_subcommand is not None:
         return
@@ -547,13 +522,9 @@ def config(ctx: typer.Context, as_json: JsonOption = False) -> None:
                            break_long_words=False, break_on_hyphens=False))
 
 
-@config_app.command("get")
+@config_app.command("get", epilog=_examples("crmrev config get grading"))
 def config_get(ctx: typer.Context, name: SettingName) -> None:
     """Print one setting's value, as crmrev would use it now.
-
-    \b
-    Example:
-      crmrev config get grading
     """
     from crmrev.settings import SETTINGS, unknown_setting
 
@@ -562,15 +533,11 @@ def config_get(ctx: typer.Context, name: SettingName) -> None:
     _say(_shown(_settings(ctx).values[name]))
 
 
-@config_app.command("set")
+@config_app.command("set", epilog=_examples("crmrev config set new-per-day 10",
+                                             'crmrev config set daily-budget "30 minutes"'))
 def config_set(ctx: typer.Context, name: SettingName,
-               value: Annotated[str, typer.Argument(help="Its new value.")]) -> None:
+               value: Annotated[str, typer.Argument(help="Its new value.", metavar="VALUE")]) -> None:
     """Write one setting to the settings file; nothing else in the file changes.
-
-    \b
-    Examples:
-      crmrev config set new-per-day 10
-      crmrev config set daily-budget "30 minutes"
     """
     from crmrev.settings import SETTINGS, check_value, write_setting
 
@@ -585,13 +552,9 @@ def config_set(ctx: typer.Context, name: SettingName,
              err=True)
 
 
-@config_app.command("unset")
+@config_app.command("unset", epilog=_examples("crmrev config unset grading"))
 def config_unset(ctx: typer.Context, name: SettingName) -> None:
     """Remove one setting from the settings file, so its default applies.
-
-    \b
-    Example:
-      crmrev config unset grading
     """
     from crmrev.settings import SETTINGS, write_setting
 
@@ -605,13 +568,9 @@ def config_unset(ctx: typer.Context, name: SettingName) -> None:
         _say(f"removed {name} from {path}")
 
 
-@config_app.command("path")
+@config_app.command("path", epilog=_examples("crmrev config path"))
 def config_path(ctx: typer.Context) -> None:
     """Print where the settings file is (it may not exist yet).
-
-    \b
-    Example:
-      crmrev config path
     """
     _say(str(_settings_file(ctx)))
 
@@ -622,7 +581,7 @@ class OutputFormat(StrEnum):
     github = "github"
 
 
-@app.command()
+@app.command(epilog=_examples("crmrev check", "crmrev check decks --strict --format github"))
 def check(
     decks_dir: Annotated[Path | None, typer.Argument(
         help="Folder of decks (default: the decks crmrev would review).", show_default=False)] = None,
@@ -640,11 +599,6 @@ def check(
 
     Exit 0 when no errors (warnings allowed unless --strict), 1 when problems were found, 2 for bad
     usage or nothing to check.
-
-    \b
-    Examples:
-      crmrev check
-      crmrev check decks --strict --format github
     """
     from crmrev.check import github_line, run_check, text_lines
 
