@@ -34,6 +34,9 @@ def now() -> dt.datetime:
     fake = os.environ.get(NOW_VARIABLE, "").strip()
     if not fake:
         return dt.datetime.now().astimezone().replace(microsecond=0)
+    if len(fake) <= len("2026-11-26"):  # a date alone would be midnight: yesterday's study day
+        raise UsageError(f"{NOW_VARIABLE}={fake!r} has no time of day",
+                         hint="give one (2026-11-26T09:00), or set the study day with CRMREV_TODAY")
     try:
         moment = dt.datetime.fromisoformat(fake)
     except ValueError:

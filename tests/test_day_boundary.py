@@ -467,3 +467,9 @@ def test_review_with_today_and_a_bad_crmrev_now_does_not_lose_an_answer(default_
     else:
         assert "Q:" not in result.output, f"a card was shown and graded, then refused:\n{result.output}"
         assert_clear_error(result, "CRMREV_NOW")
+
+
+def test_crmrev_now_without_a_time_of_day_is_refused(invoke):
+    # Midnight would silently be the previous study day; the learner meant a day: CRMREV_TODAY.
+    result = invoke("due", env={"CRMREV_NOW": "2026-11-27"})
+    assert result.exit_code == 2 and "has no time of day" in result.stderr and "CRMREV_TODAY" in result.stderr
