@@ -117,3 +117,39 @@ def entries(progress: Path) -> list[dict]:
 
     path = log_path_for(progress)
     return [json.loads(l) for l in path.read_text().splitlines()] if path.exists() else []
+
+
+def run_unprivileged(argv: list[str]) -> tuple[int, str]:
+    """crmrev's main(argv) in a forked child that drops to 'nobody' when run as root (root ignores
+    file permissions), stdin empty; returns (exit code, stdout and stderr together). Import what the
+    command needs before calling: the child may not be able to read the project's files."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child
+        try:
+            os.dup2(write_end, 1)
+            os.dup2(write_end, 2)
+            sys.stdout = open(1, "w", closefd=False)  # noqa: SIM115 - pytest's capture objects are not the fds
+            sys.stderr = open(2, "w", closefd=False)  # noqa: SIM115
+            if os.geteuid() == 0:
+                os.setgid(65534)
+                os.setuid(65534)
+            from crmrev.cli import main
+            sys.stdin = open(os.devnull)  # noqa: SIM115 - the child exits with os._exit
+            main(argv)
+        except SystemExit as exc:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(exc.code if isinstance(exc.code, int) else 1)
+        except BaseException:
+            os._exit(99)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
+    os.close(write_end)
+    output = b""
+    while chunk := os.read(read_end, 65536):
+        output += chunk
+    os.close(read_end)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status), output.decode()

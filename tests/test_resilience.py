@@ -15,7 +15,7 @@ import tempfile
 import pytest
 
 from crmrev.progress import FORMAT, log_path_for, open_progress
-from tests.helpers import POSIX_ONLY, ROOT, env_for, run_crmrev
+from tests.helpers import POSIX_ONLY, ROOT, env_for, run_crmrev, run_unprivileged
 
 
 def saved(output: str) -> int:
@@ -98,38 +98,9 @@ def test_read_only_folder_as_an_unprivileged_user(invoke):
     folder = os.path.join(base, "ro")
     os.mkdir(folder)
     os.chmod(folder, stat.S_IRUSR | stat.S_IXUSR | stat.S_IRGRP | stat.S_IXGRP | stat.S_IROTH | stat.S_IXOTH)
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # child
-        try:
-            os.dup2(write_end, 1)
-            os.dup2(write_end, 2)
-            sys.stdout = open(1, "w", closefd=False)  # noqa: SIM115 - pytest's capture objects are not the fds
-            sys.stderr = open(2, "w", closefd=False)  # noqa: SIM115
-            if os.geteuid() == 0:
-                os.setgid(65534)
-                os.setuid(65534)
-            from crmrev.cli import main
-            sys.stdin = open(os.devnull)  # noqa: SIM115 - the child exits with os._exit
-            main(["review", "--progress", os.path.join(folder, "progress.json")])
-        except SystemExit as exc:
-            sys.stdout.flush()
-            sys.stderr.flush()
-            os._exit(exc.code if isinstance(exc.code, int) else 1)
-        except BaseException:
-            os._exit(99)
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(0)
-    os.close(write_end)
-    output = b""
-    while chunk := os.read(read_end, 65536):
-        output += chunk
-    os.close(read_end)
-    _, status = os.waitpid(pid, 0)
+    code, text = run_unprivileged(["review", "--progress", os.path.join(folder, "progress.json")])
     shutil.rmtree(base, ignore_errors=True)
-    text = output.decode()
-    assert os.waitstatus_to_exitcode(status) == 2, text
+    assert code == 2, text
     assert "cannot write in folder" in text and "Permission denied" in text
     assert "Q: " not in text
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 
 import pytest
 
@@ -200,12 +201,28 @@ def test_values_are_parsed_into_their_types(tmp_path):
     assert set(SETTINGS) == {"new-per-day", "daily-budget", "grading", "day-starts-at", "exam-target-recall"}
 
 
-@pytest.mark.skipif(os.name != "posix", reason="permissions")
-def test_an_unreadable_settings_file_is_an_error_not_ignored(invoke, config_file):
-    if os.geteuid() == 0:
-        pytest.skip("root reads everything")
-    config_file.parent.mkdir(parents=True)
-    config_file.write_text('grading = "six"\n')
-    config_file.chmod(0)
-    result = invoke("due")
-    assert result.exit_code == 2 and "cannot read the settings file" in result.stderr
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+def test_an_unreadable_settings_file_is_an_error_not_ignored(invoke, monkeypatch):
+    """As an unprivileged user (root reads every file): a settings file that exists but cannot be
+    read must stop the command, not be skipped as if there were none."""
+    import shutil
+    import tempfile
+
+    from tests.helpers import run_unprivileged
+
+    invoke("due")  # import everything the command needs before dropping privileges
+    base = Path(tempfile.mkdtemp(prefix="crmrev-cfg-"))
+    try:
+        config = base / "crmrev" / "config.toml"
+        config.parent.mkdir()
+        for folder in (base, config.parent):
+            folder.chmod(0o755)
+        config.write_text('grading = "six"\n')
+        config.chmod(0)
+        monkeypatch.setenv("CRMREV_CACHE", "off")
+        monkeypatch.setenv("XDG_CONFIG_HOME", str(base))  # the default place, found by platformdirs
+        code, text = run_unprivileged(["due", "--progress", str(base / "p.json")])
+        assert code == 2, text
+        assert "cannot read the settings file" in text and str(config) in text
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
