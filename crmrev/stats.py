@@ -223,7 +223,7 @@ def compute(decks: Sequence[DeckIndex], states: dict[str, CardState], view: DueV
         "cards_total": len(ids),
         "cards_seen": sum(row["seen"] for row in deck_rows),
         "cards_mature": sum(row["mature"] for row in deck_rows),
-        "due_today": dues.count_due_by(ids, today)[0] + len(set(repeats) & set(ids)),
+        "due_today": dues.count_due_by(ids, today)[0] + (len(set(repeats) & set(ids)) if repeats else 0),
         "retention": history.retention(today, RETENTION_DAYS),
         "streak_days": current,
         "streak_longest": longest,
