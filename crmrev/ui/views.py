@@ -248,7 +248,7 @@ _WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 _DAY_LABEL = "Mon  "  # the heatmap's row labels, padded to this width
 _WEEK_CELLS = 3  # a week's column: a two-cell glyph and a space
 _MAX_PANEL_WIDTH = 80  # wider, and the figures drift away from their labels
-_MIN_FRONT_COLUMN = 30  # narrower, and a front in one line says too little: fronts go on lines of their own
+_MIN_FRONT_COLUMN = 50  # narrower, and a front in one line says too little: fronts go on lines of their own
 _PANEL_FRAME = 4  # a panel's borders and its padding
 
 
