@@ -91,7 +91,7 @@ def card_view(session: Session, revealed: bool, message: str, show_note: bool = 
                            padding=(1, 2), border_style="green", width=panel_width))
         if note is not None and show_note:
             parts.append(Panel(safe(note), title=Text("The note this card came from"),
-                               title_align="left", padding=(1, 2), border_style="cyan"))
+                               title_align="left", padding=(1, 2), border_style="cyan", width=panel_width))
     parts.append(legend(session, scale, width, revealed))
     parts.append(Text(_key_help(note, show_note, revealed, scale), style="dim"))
     if message:
