@@ -120,7 +120,7 @@ def _study_day(ctx: typer.Context, override: str | None):
     """Today's study day, which starts at the `day-starts-at` hour (clock.py)."""
     from crmrev import clock
 
-    return clock.today(override, 0 if override else _settings(ctx).day_starts_at)
+    return clock.today(override, _settings(ctx).day_starts_at)
 
 
 def _version(value: bool) -> None:
@@ -166,8 +166,7 @@ def build(
     check: Annotated[bool, typer.Option("--check", help="Write nothing; exit 1 if any deck is out "
                                         "of date.")] = False,
 ) -> None:
-    """Turn seed notes into YAML decks, keeping card ids when a bullet is reworded.
-    """
+    """Turn seed notes into YAML decks, keeping card ids when a bullet is reworded."""
     from crmrev.build import apply_build, plan_build
 
     plan = plan_build(seeds_dir, out)
@@ -393,8 +392,7 @@ def stats(
     as_json: JsonOption = False,
     today: TodayOption = None,
 ) -> None:
-    """Show progress: overview, retention, streak, forecast, heatmap, mastery and hardest cards.
-    """
+    """Show progress: overview, retention, streak, forecast, heatmap, mastery and hardest cards."""
     from crmrev.stats import compute
 
     day = _study_day(ctx, today)
@@ -478,10 +476,6 @@ def _settings_file(ctx: typer.Context) -> Path:
     return ctx.find_root().obj.config or settings.default_path()
 
 
-def _shown(value: object) -> str:
-    return "off" if value is None else str(value)
-
-
 def _json_value(value: object) -> object:
     """Numbers stay numbers; a budget is its text ("30 minutes"); off is null."""
     return value if value is None or isinstance(value, (int, float, str)) else str(value)
@@ -496,7 +490,7 @@ def config(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """
     if ctx.invoked_subcommand is not None:
         return
-    from crmrev.settings import SETTINGS
+    from crmrev.settings import SETTINGS, value_text
 
     current = _settings(ctx)
     path = _settings_file(ctx)
@@ -516,7 +510,7 @@ def config(ctx: typer.Context, as_json: JsonOption = False) -> None:
         where = source.where.rsplit(":", 1)[-1] if source.kind == "file" else source.where
         origin = f"{source.kind}, line {where}" if source.kind == "file" else \
             f"{source.kind}: {where}" if where else source.kind
-        _say(textwrap.fill(f"{name} = {_shown(current.values[name])}  ({origin})", width,
+        _say(textwrap.fill(f"{name} = {value_text(current.values[name])}  ({origin})", width,
                            subsequent_indent="    ", break_long_words=False, break_on_hyphens=False))
         _say(textwrap.fill(setting.help, width, initial_indent="    ", subsequent_indent="    ",
                            break_long_words=False, break_on_hyphens=False))
@@ -524,25 +518,23 @@ def config(ctx: typer.Context, as_json: JsonOption = False) -> None:
 
 @config_app.command("get", epilog=_examples("crmrev config get grading"))
 def config_get(ctx: typer.Context, name: SettingName) -> None:
-    """Print one setting's value, as crmrev would use it now.
-    """
-    from crmrev.settings import SETTINGS, unknown_setting
+    """Print one setting's value, as crmrev would use it now."""
+    from crmrev.settings import SETTINGS, unknown_setting, value_text
 
     if name not in SETTINGS:
         raise unknown_setting(name, "")
-    _say(_shown(_settings(ctx).values[name]))
+    _say(value_text(_settings(ctx).values[name]))
 
 
 @config_app.command("set", epilog=_examples("crmrev config set new-per-day 10",
                                              'crmrev config set daily-budget "30 minutes"'))
 def config_set(ctx: typer.Context, name: SettingName,
                value: Annotated[str, typer.Argument(help="Its new value.", metavar="VALUE")]) -> None:
-    """Write one setting to the settings file; nothing else in the file changes.
-    """
-    from crmrev.settings import SETTINGS, check_value, write_setting
+    """Write one setting to the settings file; nothing else in the file changes."""
+    from crmrev.settings import SETTINGS, check_value, value_text, write_setting
 
     path = _settings_file(ctx)
-    shown = _shown(check_value(name, value, "crmrev config set",
+    shown = value_text(check_value(name, value, "crmrev config set",
                                hint="nothing was written; `crmrev config` lists every setting"))
     write_setting(path, name, value)
     _say(f"{name} = {shown}  (written to {path})")
@@ -554,8 +546,7 @@ def config_set(ctx: typer.Context, name: SettingName,
 
 @config_app.command("unset", epilog=_examples("crmrev config unset grading"))
 def config_unset(ctx: typer.Context, name: SettingName) -> None:
-    """Remove one setting from the settings file, so its default applies.
-    """
+    """Remove one setting from the settings file, so its default applies."""
     from crmrev.settings import SETTINGS, write_setting
 
     path = _settings_file(ctx)
@@ -570,8 +561,7 @@ def config_unset(ctx: typer.Context, name: SettingName) -> None:
 
 @config_app.command("path", epilog=_examples("crmrev config path"))
 def config_path(ctx: typer.Context) -> None:
-    """Print where the settings file is (it may not exist yet).
-    """
+    """Print where the settings file is (it may not exist yet)."""
     _say(str(_settings_file(ctx)))
 
 

@@ -232,7 +232,7 @@ def _read_text(path: Path) -> str | None:
         raise ConfigError(f"cannot read the settings file: {exc.strerror or exc}", path=str(path),
                           hint="check its permissions, or point CRMREV_CONFIG at another file") from None
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8")  # a byte-order mark stays: write_setting keeps it
     except UnicodeDecodeError:
         raise ConfigError("the settings file is not UTF-8 text", path=str(path),
                           hint="save it as UTF-8, or delete it to start again") from None
@@ -258,15 +258,16 @@ def _first_table(lines: list[str]) -> int:
     return next((index for index, line in enumerate(lines) if line.lstrip().startswith("[")), len(lines))
 
 
-def _parse(path: Path) -> tuple[dict, list[str]]:
-    """The file as TOML, and its lines; ({}, []) when there is none."""
-    text = _read_text(path)
-    if text is None:
-        return {}, []
+def _parse(path: Path) -> tuple[dict, str]:
+    """The file as TOML, and its text as read (a BOM included); ({}, "") when there is none."""
+    raw = _read_text(path)
+    if raw is None:
+        return {}, ""
+    text = raw.removeprefix("\ufeff")
     import tomllib  # only when there is a file: most learners never write one
 
     try:
-        return tomllib.loads(text), text.splitlines()
+        return tomllib.loads(text), raw
     except (ValueError, RecursionError) as exc:  # TOMLDecodeError, a 5,000-digit number, deep nesting
         # The message ends "(at line 3, column 9)".
         match = re.search(r"at line (\d+)", str(exc))
@@ -279,7 +280,8 @@ def _parse(path: Path) -> tuple[dict, list[str]]:
 
 def read_file(path: Path) -> dict[str, tuple[str, int]]:
     """{name: (value as text, line)} from the TOML file; {} when there is none."""
-    data, lines = _parse(path)
+    data, raw = _parse(path)
+    lines = raw.removeprefix("\ufeff").splitlines()
     values = {}
     for name, value in data.items():
         line = _line_of(lines, name) or 1
@@ -298,13 +300,17 @@ def load(options: Mapping[str, str] | None = None, environ: Mapping[str, str] | 
     return resolve(read_file(path), os.environ if environ is None else environ, options or {}, path)
 
 
+def value_text(value: object) -> str:
+    """A setting's value as a learner writes it: 'off' for no budget, '30 minutes', 'six', '4'."""
+    return "off" if value is None else str(value)
+
+
 def _toml(name: str, text: str) -> str:
     """A checked value as TOML: numbers bare, everything else a quoted string."""
     value = SETTINGS[name].parse(text)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
-    shown = "off" if value is None else str(value)
-    return '"' + shown.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return '"' + value_text(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _single_line_value(line: str, name: str) -> tuple[str, str] | None:
@@ -332,14 +338,13 @@ def write_setting(path: Path, name: str, text: str | None) -> bool:
     from crmrev.fsutil import atomic_write
 
     path = Path(os.path.realpath(path))  # a dotfile manager's link stays a link
-    present, _ = _parse(path)
+    present, raw = _parse(path)  # the one read: a broken file is refused before anything changes
     if text is None and name not in present:
         if name not in SETTINGS:
             raise unknown_setting(name, "")
         return False
-    raw = _read_text(path) or ""
-    bom = "\ufeff" if path.exists() and _has_bom(path) else ""
-    lines = raw.splitlines(keepends=True)
+    bom = "\ufeff" if raw.startswith("\ufeff") else ""
+    lines = raw[len(bom):].splitlines(keepends=True)
     newline = "\r\n" if "\r\n" in raw else "\n"
     top = _first_table(lines)
     number = _line_of([line.rstrip("\r\n") for line in lines[:top]], name)
@@ -370,9 +375,3 @@ def write_setting(path: Path, name: str, text: str | None) -> bool:
         raise ConfigError(f"cannot write the settings file: {exc.strerror or exc}", path=str(path),
                           hint="check the folder's permissions, or point CRMREV_CONFIG elsewhere") from None
     return True
-
-
-def _has_bom(path: Path) -> bool:
-    """Whether the file starts with a UTF-8 byte-order mark (Windows Notepad writes one)."""
-    with open(path, "rb") as handle:
-        return handle.read(3) == b"\xef\xbb\xbf"
