@@ -111,7 +111,7 @@ def test_a_version_1_snapshot_gets_its_tallies_from_the_log_once(tmp_path):
     assert path.read_bytes() == old
     with open_progress(path, writable=True) as store:
         assert any("upgraded from format version 1" in notice for notice in store.notices)
-    assert json.loads(path.read_text())["version"] == 2
+    assert json.loads(path.read_text())["version"] == 3
     assert (tmp_path / "progress.json.v1.bak").read_bytes() == old
     assert stats(path) == expected
 

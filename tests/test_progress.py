@@ -38,7 +38,7 @@ def test_snapshot_format_and_log_lines(tmp_path):
         answer(store, "a", 5)
         answer(store, "a", 3, kind="repeat")
     doc = json.loads(path.read_text())
-    assert doc["format"] == FORMAT and doc["version"] == VERSION == 2
+    assert doc["format"] == FORMAT and doc["version"] == VERSION == 3
     # answers, recalls, recalls passed, timed answers, their ms (record() gives no times)
     assert doc["history"] == {"2026-03-02": [2, 0, 0, 0, 0]}
     assert doc["cards"] == {"id": ["a"], "repetitions": [1], "interval": [1], "easiness": [2.6],

@@ -12,6 +12,7 @@ from typing import NamedTuple
 from crmrev.errors import ProgressError
 from crmrev.fsutil import atomic_write, read_regular
 from crmrev.history import History
+from crmrev.memory import Memory, memories_of
 from crmrev.progress.identity import Identities
 from crmrev.progress.lock import WriterLock
 from crmrev.progress.log import LogTail, iter_reviews
@@ -89,6 +90,7 @@ class _Snapshot(NamedTuple):
     offset: int
     history: History | None
     identities: Identities
+    memory: dict[str, list] | None
 
 
 def _read_snapshot(data: bytes) -> _Snapshot:
@@ -239,9 +241,14 @@ def open_progress(path: Path, *, writable: bool, explicit: bool = True) -> Progr
         def count_history() -> History:
             return History.of_reviews(iter_reviews(log_path, end=covered))
 
+        def rebuild_memory() -> dict[str, Memory]:
+            return memories_of(iter_reviews(log_path, end=covered))
+
         progress = Progress(path, columns=snapshot.columns if snapshot else None,
                             exam=snapshot.exam if snapshot else None, history=history,
                             count_history=count_history if history is None else None,
+                            memory=snapshot.memory if snapshot else None,
+                            rebuild_memory=rebuild_memory if snapshot and snapshot.memory is None else None,
                             identities=snapshot.identities if snapshot else None,
                             snapshot_offset=offset, log_end=offset, lock=lock, notices=notices,
                             log_path=log_path)

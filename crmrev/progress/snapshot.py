@@ -7,12 +7,15 @@ import json
 from typing import NamedTuple
 
 from crmrev.history import History
+from crmrev.memory import MAX_DIFFICULTY, MIN_DIFFICULTY, Memory
 from crmrev.model import CardState, parse_day
 from crmrev.progress.identity import Identities
 from crmrev.scheduler import MAX_INTERVAL
 
 FORMAT = "crmrev-progress"
-VERSION = 2  # 2: per-day history tallies (history.py), log-line identities (identity.py)
+# 2: per-day history tallies (history.py), log-line identities (identity.py)
+# 3: the memory model's per-card state (memory.py)
+VERSION = 3
 
 def _reject_constant(name: str) -> float:
     raise ValueError(f"{name} is not a number")
@@ -126,6 +129,53 @@ class Validated(NamedTuple):
     offset: int
     history: History | None  # None: unknown (an older snapshot), rebuilt from the log up to offset
     identities: Identities
+    memory: dict[str, list] | None  # columns, as for the cards; None: rebuilt from the log
+
+
+# The memory model's state is kept as columns too, apart from the SM-2 columns: a card crammed
+# (memory updated, SM-2 not) and a card migrated from before the model are both ordinary rows.
+MEMORY_COLUMNS = ("id", "stability", "difficulty", "last")
+
+
+def _checked_memory(memory: object) -> dict[str, list] | None:
+    if memory is None:
+        return None
+    if not isinstance(memory, dict):
+        raise ValueError("'memory' is not an object")
+    try:
+        columns = {name: memory[name] for name in MEMORY_COLUMNS}
+    except KeyError as exc:
+        raise ValueError(f"memory column {exc} is missing") from None
+    ids = columns["id"]
+    if not all(isinstance(column, list) and len(column) == len(ids) for column in columns.values()):
+        raise ValueError("memory columns differ in length")
+    if _kinds(ids) - {str} or len(set(ids)) != len(ids):
+        raise ValueError("memory card ids are not unique text")
+    stability, difficulty = columns["stability"], columns["difficulty"]
+    if _kinds(stability) - {float, int} or (ids and not 0 < min(stability) <= max(stability) <= 1e9):
+        raise ValueError("a memory stability is impossible")
+    if _kinds(difficulty) - {float, int} or \
+            (ids and not MIN_DIFFICULTY <= min(difficulty) <= max(difficulty) <= MAX_DIFFICULTY):
+        raise ValueError("a memory difficulty is impossible")
+    if _kinds(columns["last"]) - {str}:
+        raise ValueError("a memory date is not text")
+    for text in set(columns["last"]):
+        parse_day(text)
+    return columns
+
+
+def memory_from_columns(columns: dict[str, list]) -> dict[str, Memory]:
+    days = {text: parse_day(text) for text in set(columns["last"])}
+    return {card_id: Memory(float(stability), float(difficulty), days[last])
+            for card_id, stability, difficulty, last in zip(columns["id"], columns["stability"],
+                                                            columns["difficulty"], columns["last"],
+                                                            strict=True)}
+
+
+def encode_memory(memory: dict[str, Memory]) -> dict[str, list]:
+    rows = list(memory.values())
+    return {"id": list(memory), "stability": [row.stability for row in rows],
+            "difficulty": [row.difficulty for row in rows], "last": [row.last.isoformat() for row in rows]}
 
 
 def validate(doc: dict) -> Validated:
@@ -142,7 +192,7 @@ def validate(doc: dict) -> Validated:
         raise ValueError("'log.offset' is not a byte offset")
     history = doc["history"]
     return Validated(columns, exam_date, offset, None if history is None else History.from_json(history),
-                     Identities.from_json(log))
+                     Identities.from_json(log), _checked_memory(doc["memory"]))
 
 
 def encode_columns(states: dict[str, CardState]) -> dict[str, list]:
@@ -184,16 +234,21 @@ def _migrate_1_to_2(doc: dict) -> dict:
     return {**doc, "version": 2, "history": None}
 
 
-MIGRATIONS = {0: _migrate_0_to_1, 1: _migrate_1_to_2}
+def _migrate_2_to_3(doc: dict) -> dict:
+    """Version 2 had no memory model: opening rebuilds it from the log, once (store.py)."""
+    return {**doc, "version": 3, "memory": None}
+
+
+MIGRATIONS = {0: _migrate_0_to_1, 1: _migrate_1_to_2, 2: _migrate_2_to_3}
 
 
 def encode_snapshot(states: dict[str, CardState], exam: dt.date | None, offset: int,
-                    history: History, identities: Identities) -> bytes:
-    return encode_snapshot_columns(encode_columns(states), exam, offset, history, identities)
+                    history: History, identities: Identities, memory: dict[str, list]) -> bytes:
+    return encode_snapshot_columns(encode_columns(states), exam, offset, history, identities, memory)
 
 
 def encode_snapshot_columns(columns: dict[str, list], exam: dt.date | None, offset: int,
-                            history: History, identities: Identities) -> bytes:
+                            history: History, identities: Identities, memory: dict[str, list]) -> bytes:
     doc = {
         "format": FORMAT,
         "version": VERSION,
@@ -201,6 +256,7 @@ def encode_snapshot_columns(columns: dict[str, list], exam: dt.date | None, offs
         "log": {"offset": offset, **identities.to_json()},
         "history": history.to_json(),
         "cards": columns,
+        "memory": memory,
     }
     return json.dumps(doc, allow_nan=False, ensure_ascii=False, separators=(",", ":")).encode()
 

@@ -8,19 +8,23 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from crmrev import memory as memory_model
 from crmrev import scheduler
 from crmrev.bulk import collector_paused
 from crmrev.errors import ProgressError
 from crmrev.fsutil import atomic_write, full_fsync, read_regular
 from crmrev.history import History
+from crmrev.memory import Memory
 from crmrev.model import CardState, Review, ReviewKind
 from crmrev.progress.identity import Identities
 from crmrev.progress.log import _BACKWARD_BLOCK, Entry, ExamEvent, _review_from, encode_entry, iter_reviews
 from crmrev.progress.paths import backup_path, log_path_for
 from crmrev.progress.snapshot import (
     DueView,
+    encode_memory,
     encode_snapshot,
     encode_snapshot_columns,
+    memory_from_columns,
     states_from_columns,
 )
 
@@ -40,6 +44,7 @@ class _Undo(NamedTuple):
     offset: int
     review: Review
     previous: CardState | None
+    previous_memory: Memory | None
 
 
 # Moving the day's start hour shifts a study day by at most 23 hours, and a time zone change by at
@@ -53,6 +58,8 @@ class Progress:
     def __init__(self, path: Path, *, columns: dict[str, list] | None = None, exam: dt.date | None = None,
                  history: History | None = None, count_history: Callable[[], History] | None = None,
                  identities: Identities | None = None,
+                 memory: dict[str, list] | None = None,
+                 rebuild_memory: Callable[[], dict[str, Memory]] | None = None,
                  snapshot_offset: int = 0, log_end: int = 0, lock: WriterLock | None = None,
                  notices: list[str] | None = None, log_path: Path | None = None) -> None:
         """A store over what opening found; writable when it holds the writer's lock."""
@@ -68,6 +75,12 @@ class Progress:
         self._history = history if history is not None or count_history is not None else History()
         self._count_history = count_history
         self._uncounted: list[tuple[Review, bool]] = []  # answers seen before the tallies were counted
+        # The memory model's states (memory.py) likewise stay columns until asked for; an older
+        # snapshot has none, and they are rebuilt from its log when first needed (rebuild_memory).
+        self._memory_columns = memory
+        self._memory: dict[str, Memory] | None = None if memory is not None or rebuild_memory else {}
+        self._rebuild_memory = rebuild_memory
+        self._unremembered: list[Review] = []  # answers replayed before the memory was loaded
         self.identities = identities if identities is not None else Identities()
         self.repeated_lines = 0  # lines replay found already counted (identity.py)
         self.notices = notices if notices is not None else []
@@ -93,6 +106,7 @@ class Progress:
                 continue
             states = self.states
             self._tally(entry, seen_before=entry.card in states)
+            self._remember(entry)
             if entry.kind == ReviewKind.FIRST:
                 states[entry.card] = scheduler.review(states.get(entry.card), entry.grade, entry.day)
         return count
@@ -113,6 +127,43 @@ class Progress:
         """The tallies when they are at hand; None when they would first have to be counted from a
         version-1 snapshot's log (a time estimate is not worth reading a long log for)."""
         return self._history
+
+    @property
+    def memory(self) -> dict[str, Memory]:
+        """Each seen card's memory state (memory.py): what every recall prediction comes from."""
+        if self._memory is None:
+            if self._memory_columns is not None:
+                with collector_paused():
+                    self._memory = memory_from_columns(self._memory_columns)
+            else:
+                assert self._rebuild_memory is not None
+                self._memory = self._rebuild_memory()
+                self._stand_in_memories(self._memory)
+            self._memory_columns = self._rebuild_memory = None
+            for review in self._unremembered:
+                self._memory[review.card] = memory_model.remember(self._memory.get(review.card),
+                                                                  review.grade, review.day)
+            self._unremembered.clear()
+        return self._memory
+
+    def _stand_in_memories(self, memories: dict[str, Memory]) -> None:
+        """A card with an SM-2 state and no answer in the log (a version-0 file, or a log that was
+        lost) gets a memory estimated from its SM-2 state, not none: it was learnt. (The states
+        already hold the answers replayed after the snapshot; a card first seen in them is left to
+        those answers.)"""
+        replayed = {review.card for review in self._unremembered}
+        for card_id, state in self.states.items():
+            if card_id in replayed:
+                continue
+            if card_id not in memories and state.last_review is not None:
+                memories[card_id] = memory_model.from_sm2(state.interval, state.easiness, state.last_review)
+
+    def _remember(self, review: Review) -> None:
+        if self._memory is None:
+            self._unremembered.append(review)
+        else:
+            self._memory[review.card] = memory_model.remember(self._memory.get(review.card),
+                                                              review.grade, review.day)
 
     def _tally(self, review: Review, seen_before: bool) -> None:
         if self._history is None:
@@ -214,11 +265,13 @@ class Progress:
     def record(self, review: Review) -> CardState | None:
         """Save one answer durably, then update the state. Returns the card's new state."""
         previous = self.states.get(review.card)
+        previous_memory = self.memory.get(review.card)
         offset, logged = self._append(review)
         assert isinstance(logged, Review)
         review = logged
-        self._undo.append(_Undo(offset, review, previous))
+        self._undo.append(_Undo(offset, review, previous, previous_memory))
         self._tally(review, seen_before=previous is not None)
+        self._remember(review)  # every answer, cramming too: the learner did recall the card
         if review.kind == ReviewKind.FIRST:
             self.states[review.card] = scheduler.review(previous, review.grade, review.day)
         return self.states.get(review.card)
@@ -241,6 +294,10 @@ class Progress:
             self.states.pop(step.review.card, None)
         else:
             self.states[step.review.card] = step.previous
+        if step.previous_memory is None:
+            self.memory.pop(step.review.card, None)
+        else:
+            self.memory[step.review.card] = step.previous_memory
         return step.review.card
 
     def set_exam(self, day: dt.date | None) -> None:
@@ -252,11 +309,14 @@ class Progress:
         """Fold the log into a new snapshot, keeping rotating backups of the old one."""
         if not self.writable or self._nothing_to_keep():
             return
+        memory = self._memory_columns if self._memory is None and self._memory_columns is not None \
+            and not self._unremembered else encode_memory(self.memory)
         if self._states is None and self._columns is not None:
             data = encode_snapshot_columns(self._columns, self.exam, self.log_end, self.history,
-                                           self.identities)
+                                           self.identities, memory)
         else:
-            data = encode_snapshot(self.states, self.exam, self.log_end, self.history, self.identities)
+            data = encode_snapshot(self.states, self.exam, self.log_end, self.history, self.identities,
+                                   memory)
         try:
             if not _holds(self.path, data):  # nothing changed: no write, and no backup pushed out
                 self._rotate_backups()
