@@ -331,7 +331,8 @@ def review(
     clock.now()  # a bad CRMREV_NOW stops the review here, not at the first grade (it times answers)
     settings = _settings(ctx)
     options = ReviewOptions(deck or (), card_type or (), new, limit, cram, per_day=settings.new_per_day,
-                            grading=settings.grading)
+                            grading=settings.grading, target=settings.exam_target_recall,
+                            budget=settings.daily_budget)
     console = make_console()
     try:
         # From the start, not just once cards show: a big log or deck folder can take a while to load,
@@ -375,12 +376,13 @@ def due(
     day = _study_day(ctx, today)
     index = _load_decks(ctx, decks, index=True)
     store = _open_progress(progress, writable=False)
-    from crmrev.exam import upcoming
+    from crmrev.exam import plan_for
     from crmrev.session import pending_repeats
 
     settings = _settings(ctx)
     repeats = set(pending_repeats(store.reviews_on(day)))  # failed today: due again today
-    _emit(due_summary(index, store.due_view(), day, upcoming(store.exam, day), settings.new_per_day,
+    plan = plan_for(store.exam, day, store.memory, settings.exam_target_recall)
+    _emit(due_summary(index, store.due_view(), day, plan, settings.new_per_day,
                       store.known_history(), settings.daily_budget, repeats), as_json, "due_table")
 
 
@@ -399,11 +401,18 @@ def stats(
     all_decks = _load_decks(ctx, decks, index=True)
     store = _open_progress(progress, writable=False)
     view = store.due_view()  # before the states are built: then it is the snapshot's own columns
+    from crmrev.exam import plan_for
     from crmrev.session import pending_repeats
+    from crmrev.stats import ExamOutlook, time_estimate
 
+    settings = _settings(ctx)
     repeats = pending_repeats(store.reviews_on(day))
-    _emit(compute(all_decks, store.states, view, store.history, day, store.exam, repeats), as_json,
-          "stats_view")
+    plan = plan_for(store.exam, day, store.memory, settings.exam_target_recall)
+    budget = settings.daily_budget
+    per_card = time_estimate(1, store.history, day)["seconds_per_card"]
+    outlook = ExamOutlook(store.states, settings.new_per_day, budget.cards(per_card) if budget else None)
+    _emit(compute(all_decks, store.states, view, store.history, day, store.memory, store.exam, plan, repeats,
+                  outlook), as_json, "stats_view")
 
 
 @app.command(epilog=_examples("crmrev exam 2027-06-14", "crmrev exam --clear"))

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from crmrev.errors import UsageError
-from crmrev.exam import effective_due, is_due, recall_on
+from crmrev.exam import ExamPlan, effective_due, is_due
 from crmrev.model import CARD_TYPES, Card, CardState, Deck
 
 DEFAULT_NEW_PER_DAY = 20
@@ -99,7 +99,7 @@ class Siblings:
 
 def build_queue(cards: Sequence[tuple[Card, Deck]], states: dict[str, CardState], today: dt.date,
                 *, new_limit: int, limit: int | None = None,
-                exam: dt.date | None = None, repeats: Sequence[str] = ()) -> Queue:
+                exam: ExamPlan | None = None, repeats: Sequence[str] = ()) -> Queue:
     """Same-day repeats an earlier session left pending (`repeats`, see session.pending_repeats)
     first; then due cards, most overdue first; then new cards in deck order up to new_limit.
     The new-card limit never hides a due card; --limit caps the total, due cards first.
@@ -149,16 +149,16 @@ def build_queue(cards: Sequence[tuple[Card, Deck]], states: dict[str, CardState]
 
 
 def cram_queue(cards: Sequence[tuple[Card, Deck]], states: dict[str, CardState],
-               exam: dt.date, exclude: set[str], today: dt.date) -> Queue:
-    """Seen cards, weakest predicted exam-day recall first; at most one card of a sibling group
-    a day (see Siblings), counting cards in `exclude` and cards reviewed today. held_due counts the
-    seen cards held back."""
+               plan: ExamPlan, exclude: set[str], today: dt.date) -> Queue:
+    """Seen cards not answered today (they were just practised), lowest predicted exam-day recall
+    (memory.py) first; at most one card of a sibling group a day (see Siblings), counting cards in
+    `exclude` and cards reviewed today. held_due counts the seen cards held back."""
     ranked = []
     for order, (card, deck) in enumerate(cards):
-        state = states.get(card.id)
-        if state is None or card.id in exclude:
+        state, mind = states.get(card.id), plan.memory.get(card.id)
+        if state is None or card.id in exclude or (mind is not None and mind.last >= today):
             continue
-        ranked.append((recall_on(state, exam), order, Item(card, deck, False)))
+        ranked.append((plan.recall_on_exam_day(card.id), order, Item(card, deck, False)))
     ranked.sort(key=lambda entry: (entry[0], entry[1]))
     siblings = Siblings(cards, states, today, exclude)
     queue = [item for _, _, item in ranked if siblings.keep(item.card)]

@@ -16,12 +16,13 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from crmrev.errors import EXIT_INTERRUPTED, UsageError
-from crmrev.exam import upcoming
+from crmrev.exam import DEFAULT_TARGET, ExamPlan, plan_for
 from crmrev.model import Deck
 from crmrev.progress import Progress
 from crmrev.queue import DEFAULT_NEW_PER_DAY, Item, build_queue, cram_queue, new_allowed, select_cards
 from crmrev.session import Session, pending_repeats
-from crmrev.stats import session_summary, time_estimate
+from crmrev.settings import Budget
+from crmrev.stats import Dues, ExamOutlook, all_ids, new_today, session_summary, time_estimate
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,8 @@ class ReviewOptions:
     cram: bool = False         # after the due cards, practise the cards weakest for the exam
     per_day: int = DEFAULT_NEW_PER_DAY  # the new-per-day setting
     grading: str = "six"       # the grading setting: "four" buttons or "six" grades (keys only)
+    target: float = DEFAULT_TARGET  # the exam-target-recall setting (exam.ExamPlan)
+    budget: Budget | None = None    # the daily-budget setting: it paces new cards before an exam
 
 
 @dataclass(frozen=True)
@@ -86,23 +89,27 @@ def run_review(decks: Sequence[Deck], store: Progress, options: ReviewOptions, t
 
     started = time.monotonic()
     cards = select_cards(decks, options.deck_ids, options.types)
-    exam = upcoming(store.exam, today)
+    exam = plan_for(store.exam, today, store.memory, options.target)
     if options.cram and exam is None:
         raise UsageError("--cram needs an exam date ahead of today",
                          hint="set one with `crmrev exam YYYY-MM-DD`")
+    seconds_per_card = time_estimate(1, store.known_history(), today)["seconds_per_card"]
+    budget_cards = options.budget.cards(seconds_per_card) if options.budget else None
+    repeats = pending_repeats(store.reviews_on(today))
     queue = build_queue(cards, store.states, today,
-                        new_limit=new_allowed(store.introduced_on(today), options.new, options.per_day),
-                        limit=options.limit,
-                        exam=exam, repeats=pending_repeats(store.reviews_on(today)))
+                        new_limit=_new_limit(decks, store, options, exam, today, budget_cards, repeats),
+                        limit=options.limit, exam=exam, repeats=repeats)
     crammer: Callable[[set[str]], list[Item]] | None = None
     if options.cram and exam is not None:
-        exam_day = exam
-        crammer = lambda seen: cram_queue(cards, store.states, exam_day, seen, today).items  # noqa: E731
+        plan = exam
+        crammer = lambda seen: cram_queue(cards, store.states, plan, seen, today).items  # noqa: E731
     session = Session.start(queue.items, store, today, now, crammer)
-    session.seconds_per_card = time_estimate(1, store.known_history(), today)["seconds_per_card"]
+    session.seconds_per_card = seconds_per_card
     session.exam = exam
+    outlook = ExamOutlook(store.states, options.per_day, budget_cards)
     if session.current is None:
-        summary = session_summary([], 0, decks, store.due_view(), today, exam, queue.waiting_after(()))
+        summary = session_summary([], 0, decks, store.due_view(), today, exam, queue.waiting_after(()),
+                                  outlook=outlook)
         return ReviewResult(summary, finished=True, empty=True)
     with signals_interrupt():
         try:
@@ -121,5 +128,17 @@ def run_review(decks: Sequence[Deck], store: Progress, options: ReviewOptions, t
     summary = session_summary(session.reviews, time.monotonic() - started, decks, store.due_view(), today,
                               exam, queue.waiting_after(session.reviewed_cards()),
                               len(pending_repeats(store.reviews_on(today))), store.known_history(),
-                              new_left=sum(1 for item in session.pending if item.is_new))
+                              new_left=sum(1 for item in session.pending if item.is_new), outlook=outlook)
     return ReviewResult(summary, finished, empty=False)
+
+
+def _new_limit(decks: Sequence[Deck], store: Progress, options: ReviewOptions, plan: ExamPlan | None,
+               today: dt.date, budget_cards: int | None, repeats: Sequence[str]) -> int:
+    """New cards for this session: --new, else what is left of the day's allowance; with an exam
+    ahead, the plan's pace within the daily budget, counted over every deck (stats.new_today)."""
+    if options.new is not None or plan is None:
+        return new_allowed(store.introduced_on(today), options.new, options.per_day)
+    view = store.due_view()
+    ids = all_ids(decks)
+    due, unseen = Dues(view, plan).count_due_by(ids, today)
+    return new_today(plan, view, today, options.per_day, unseen, due + len(repeats), budget_cards)

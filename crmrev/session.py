@@ -12,8 +12,8 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from crmrev import scheduler
-from crmrev.exam import capped_due
+from crmrev import memory, scheduler
+from crmrev.exam import ExamPlan, capped_due
 from crmrev.history import DEFAULT_SECONDS_PER_CARD, MAX_COUNTED_MS
 from crmrev.model import Card, Review, ReviewKind
 from crmrev.progress import Progress
@@ -59,7 +59,7 @@ class Session:
     # Only a person at the keys is timed: in scripted mode the time between the card and the line
     # is the script's, and it would teach the estimates that this learner answers in 0 s.
     timed: bool = True
-    exam: dt.date | None = None  # while set, previews show the capped due date (exam.capped_due)
+    exam: ExamPlan | None = None  # while set, previews show the planned due date (exam.capped_due)
     _shown_at: float = 0.0
 
     @classmethod
@@ -93,9 +93,12 @@ class Session:
             self.pending.extend(self.cram(seen))
 
     def next_due(self, card_id: str) -> dt.date | None:
-        """When a card comes back, after the answers so far."""
+        """When a card comes back, after the answers so far, exam plan included."""
         state = self.progress.states.get(card_id)
-        return state.due if state is not None else None
+        if state is None:
+            return None
+        mind = self.progress.memory.get(card_id)
+        return capped_due(card_id, state.due, state.last_review, self.exam, mind)
 
     @property
     def position(self) -> tuple[int, int]:
@@ -123,7 +126,8 @@ class Session:
             after = state  # only the day's first grade moves the schedule
         else:
             after = scheduler.review(state, quality, self.today)
-        due = capped_due(item.card.id, after.due, after.last_review, self.exam)
+        mind = memory.remember(self.progress.memory.get(item.card.id), quality, self.today)
+        due = capped_due(item.card.id, after.due, after.last_review, self.exam, mind)
         return (due - self.today).days, again_today
 
     def reviewed_cards(self) -> list[Card]:

@@ -36,6 +36,10 @@ class Budget(NamedTuple):
     def __str__(self) -> str:
         return f"{self.amount} {self.unit if self.amount != 1 else self.unit[:-1]}"
 
+    def cards(self, seconds_per_card: float) -> int:
+        """How many cards fit in it, at this learner's pace."""
+        return self.amount if self.unit == "cards" else int(self.amount * 60 // max(seconds_per_card, 0.1))
+
 
 _BUDGET = r"(\d+)\s*(cards?|minutes?|mins?|m)"
 

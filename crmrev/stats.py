@@ -9,30 +9,35 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 from collections import Counter
-from collections.abc import Collection, Iterable, Sequence
-from typing import Any
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from typing import Any, NamedTuple
 
-from crmrev.exam import capped_due, is_due, recall_on, upcoming
+from crmrev.exam import ExamPlan, capped_due, is_due
 from crmrev.history import DEFAULT_SECONDS_PER_CARD, History
+from crmrev.memory import Memory, recall
 from crmrev.model import CardState, Deck, DeckIndex, Review
 from crmrev.progress import DueView
+from crmrev.projection import budget_room, new_for_day, project, readiness_now
 from crmrev.queue import DEFAULT_NEW_PER_DAY, new_allowed
-from crmrev.scheduler import INITIAL_EASINESS_CENTI, PASSING_GRADE
+from crmrev.scheduler import PASSING_GRADE
 
-INITIAL_EASINESS = INITIAL_EASINESS_CENTI / 100
 MATURE_DAYS = 21
 RETENTION_DAYS = 30
 FORECAST_DAYS = 14
 HEATMAP_WEEKS = 12
 HARDEST = 5
+# A card is among the hardest when it has lapsed, or the memory model gives it less than this chance
+# of being recalled today: a card SM-2 has just scheduled sits near 90% on its due day.
+AT_RISK = 0.9
 
 
-class _Dues:
-    """Effective due dates (after the exam cap) of seen cards, as ISO text, from a DueView."""
+class Dues:
+    """Effective due dates (with the exam plan's final reviews) of seen cards, as ISO text, from a
+    DueView."""
 
-    def __init__(self, view: DueView, exam: dt.date | None) -> None:
+    def __init__(self, view: DueView, plan: ExamPlan | None) -> None:
         self.view = view
-        self.exam = exam
+        self.plan = plan
         self._days: dict[str, dt.date] = {}
 
     def _day(self, text: str | None) -> dt.date | None:
@@ -45,11 +50,12 @@ class _Dues:
 
     def of(self, card_id: str, row: int) -> str:
         due = self.view.due[row]
-        if self.exam is None:
+        if self.plan is None:
             return due
         due_day = self._day(due)
         assert due_day is not None  # a seen card always has a due date
-        capped = capped_due(card_id, due_day, self._day(self.view.last_review[row]), self.exam)
+        capped = capped_due(card_id, due_day, self._day(self.view.last_review[row]), self.plan,
+                            self.plan.memory.get(card_id))
         return capped.isoformat()
 
     def count_due_by(self, card_ids: Iterable[str], day: dt.date) -> tuple[int, int]:
@@ -81,31 +87,33 @@ def _budget(budget: Any, estimate: dict) -> dict | None:
     """The daily budget setting, and whether today's work fits in it."""
     if budget is None:
         return None
-    if budget.unit == "cards":
-        cards_that_fit = budget.amount
-    else:
-        cards_that_fit = int(budget.amount * 60 // max(estimate["seconds_per_card"], 0.1))
+    cards_that_fit = budget.cards(estimate["seconds_per_card"])
     return {"amount": budget.amount, "unit": budget.unit, "fits": estimate["cards"] <= cards_that_fit,
             "cards_that_fit": cards_that_fit}
 
 
 def due_summary(decks: Sequence[Deck | DeckIndex], view: DueView, today: dt.date,
-                exam: dt.date | None = None, per_day: int = DEFAULT_NEW_PER_DAY,
+                plan: ExamPlan | None = None, per_day: int = DEFAULT_NEW_PER_DAY,
                 history: History | None = None, budget: Any = None, repeats: Collection[str] = ()) -> dict:
     """Per deck and in all: due today (with `repeats`, the cards failed today and owed again today:
-    session.pending_repeats), new today (what is left of the day's allowance), unseen and total; and
-    the time today's cards should take (`budget`: the daily-budget setting, or None)."""
-    dues = _Dues(view, exam)
-    allowance = new_allowed(view.introduced_on(today), None, per_day)
-    rows: list[dict[str, Any]] = []
+    session.pending_repeats), new today (what is left of the day's allowance, or of the exam plan's
+    pace), unseen and total; and the time today's cards should take (`budget`: the daily-budget
+    setting, or None)."""
+    dues = Dues(view, plan)
+    counts = []
     for deck in decks:
-        ids = deck.card_ids
-        due, unseen = dues.count_due_by(ids, today)
-        due += sum(1 for card_id in ids if card_id in repeats) if repeats else 0
-        new_today = min(unseen, allowance)
-        allowance -= new_today
-        rows.append({"id": deck.id, "title": deck.title, "due_today": due, "new_today": new_today,
-                     "unseen": unseen, "total": len(ids)})
+        due, unseen = dues.count_due_by(deck.card_ids, today)
+        due += sum(1 for card_id in deck.card_ids if card_id in repeats) if repeats else 0
+        counts.append((deck, due, unseen))
+    per_card = time_estimate(1, history, today)["seconds_per_card"]
+    allowance = new_today(plan, view, today, per_day, sum(unseen for *_, unseen in counts),
+                          sum(due for _, due, _ in counts), budget.cards(per_card) if budget else None)
+    rows: list[dict[str, Any]] = []
+    for deck, due, unseen in counts:
+        new = min(unseen, allowance)
+        allowance -= new
+        rows.append({"id": deck.id, "title": deck.title, "due_today": due, "new_today": new,
+                     "unseen": unseen, "total": len(deck.card_ids)})
     keys = ("due_today", "new_today", "unseen", "total")
     totals = {key: sum(row[key] for row in rows) for key in keys}
     estimate = time_estimate(totals["due_today"] + totals["new_today"], history, today)
@@ -113,22 +121,35 @@ def due_summary(decks: Sequence[Deck | DeckIndex], view: DueView, today: dt.date
             "decks": rows}
 
 
-def _all_ids(decks: Sequence[Deck | DeckIndex]) -> list[str]:
+def new_today(plan: ExamPlan | None, view: DueView, today: dt.date, per_day: int, unseen: int,
+              due: int, budget_cards: int | None) -> int:
+    """New cards still to come today: what is left of new-per-day; with an exam ahead, the plan's
+    pace within the daily budget (projection.new_for_day)."""
+    introduced = view.introduced_on(today)
+    if plan is None:
+        return new_allowed(introduced, None, per_day)
+    answered = view.last_review.count(today.isoformat())
+    return new_for_day(unseen, introduced, today, plan, per_day, budget_room(budget_cards, due, answered))
+
+
+def all_ids(decks: Sequence[Deck | DeckIndex]) -> list[str]:
     return [card_id for deck in decks for card_id in deck.card_ids]
 
 
 def session_summary(reviews: Sequence[Review], seconds: float, decks: Sequence[Deck],
-                    view: DueView, today: dt.date, exam: dt.date | None = None,
+                    view: DueView, today: dt.date, plan: ExamPlan | None = None,
                     siblings_waiting: Collection[str] = (), repeats_left: int = 0,
-                    history: History | None = None, new_left: int = 0) -> dict:
+                    history: History | None = None, new_left: int = 0,
+                    outlook: ExamOutlook | None = None) -> dict:
     """siblings_waiting: ids of cards held back until tomorrow because a card of their note was
     reviewed today; repeats_left: cards failed today and not yet passed (due again today).
     still_due_today counts what an early quit leaves for later today, and new_left the new cards it
-    leaves in today's queue; due_tomorrow what tomorrow holds if nothing more is reviewed today."""
+    leaves in today's queue; due_tomorrow what tomorrow holds if nothing more is reviewed today.
+    With an exam ahead, `outlook` adds where the learner stands for it (exam_outlook)."""
     graded = len(reviews)
     correct = sum(1 for review in reviews if review.grade >= PASSING_GRADE)
-    dues = _Dues(view, exam)
-    ids = _all_ids(decks)
+    dues = Dues(view, plan)
+    ids = all_ids(decks)
     dates = dues.dates(ids)
     reviewable = [card_id for card_id in ids if card_id not in siblings_waiting]
     still_due = dues.count_due_by(reviewable, today)[0] + repeats_left
@@ -144,6 +165,7 @@ def session_summary(reviews: Sequence[Review], seconds: float, decks: Sequence[D
         # The next day with cards coming due: an overdue card is counted in still_due_today instead.
         "next_due": min((date for date in dates if date > today.isoformat()), default=None),
         "siblings_waiting": len(siblings_waiting),
+        "exam": exam_outlook(decks, view, plan, today, outlook, still_due) if plan and outlook else None,
     }
 
 
@@ -180,29 +202,64 @@ def heatmap(per_day: dict[dt.date, int], today: dt.date, weeks: int = HEATMAP_WE
             for n in range(weeks * 7) if first + dt.timedelta(days=n) <= today]
 
 
-def readiness(decks: Sequence[DeckIndex], states: dict[str, CardState], exam: dt.date,
-              today: dt.date) -> dict:
-    """Predicted share of cards recalled on exam day; unseen cards count as 0."""
-    def share(card_ids: Sequence[str]) -> float | None:
-        if exam <= today:
-            return None  # the exam has passed: nothing to predict
-        values = [recall_on(states.get(card_id), exam) for card_id in card_ids]
-        return round(sum(values) / len(values), 4) if values else None
+class ExamOutlook(NamedTuple):
+    """What the exam outlook needs besides the cards: the SM-2 states, the new-per-day setting and
+    the daily budget in cards (None: no budget)."""
 
+    states: Mapping[str, CardState]
+    per_day: int = DEFAULT_NEW_PER_DAY
+    budget_cards: int | None = None
+
+
+def exam_outlook(decks: Sequence[DeckIndex | Deck], view: DueView, plan: ExamPlan, today: dt.date,
+                 outlook: ExamOutlook, due_today: int) -> dict:
+    """Where the learner stands for the exam: readiness now (predicted exam-day recall with no
+    further study), the projection if they keep to the plan (projection.project), days left and
+    today's remaining work; per deck, and the decks the daily budget cannot cover."""
+    ids = all_ids(decks)
+    unseen = sum(1 for card_id in ids if card_id not in view.rows)
+    ahead = project([(deck.id, deck.card_ids) for deck in decks], outlook.states, plan, today,
+                    outlook.per_day, outlook.budget_cards, view.last_review.count(today.isoformat()),
+                    view.introduced_on(today))
+    rows = [{"id": deck.id, "title": deck.title, "readiness": _share(readiness_now(deck.card_ids, plan)),
+             "projected": _share(ahead["decks"][deck.id]["projected"]),
+             "unseen_at_exam": ahead["decks"][deck.id]["unseen_at_exam"]} for deck in decks]
     return {
-        "date": exam.isoformat(),
-        "days_left": (exam - today).days,
-        "readiness": share(_all_ids(decks)),
-        "decks": [{"id": deck.id, "readiness": share(deck.card_ids)} for deck in decks],
+        "date": plan.date.isoformat(),
+        "days_left": (plan.date - today).days,
+        "target": plan.target,
+        "readiness": _share(readiness_now(ids, plan)),
+        "projected": _share(ahead["projected"]),
+        "answers_to_exam": ahead["answers"],
+        "due_today": due_today,
+        "new_today": min(unseen, new_today(plan, view, today, outlook.per_day, unseen, due_today,
+                                           outlook.budget_cards)),
+        "budget_cards": outlook.budget_cards,
+        "short": [{"id": row["id"], "title": row["title"], "cards": row["unseen_at_exam"]}
+                  for row in rows if row["unseen_at_exam"]],
+        "decks": rows,
     }
 
 
+def _share(value: float | None) -> float | None:
+    return round(value, 4) if value is not None else None
+
+
+def _past_exam(exam: dt.date, today: dt.date) -> dict:
+    """An exam date that has passed: nothing is predicted for it."""
+    return {"date": exam.isoformat(), "days_left": (exam - today).days, "readiness": None,
+            "projected": None, "decks": []}
+
+
 def compute(decks: Sequence[DeckIndex], states: dict[str, CardState], view: DueView, history: History,
-            today: dt.date, exam: dt.date | None = None, repeats: Collection[str] = ()) -> dict:
+            today: dt.date, memory: Mapping[str, Memory], exam: dt.date | None = None,
+            plan: ExamPlan | None = None, repeats: Collection[str] = (),
+            outlook: ExamOutlook | None = None) -> dict:
     """Everything `crmrev stats` shows, as plain data (the --json output). `view` holds the same
-    states' dates, as the store has them: re-encoding 20,000 states cost a heavy user 15 ms."""
-    dues = _Dues(view, upcoming(exam, today))
-    ids = _all_ids(decks)
+    states' dates, as the store has them: re-encoding 20,000 states cost a heavy user 15 ms.
+    `exam` is the exam date as set (shown even once passed); `plan` the exam plan while it is ahead."""
+    dues = Dues(view, plan)
+    ids = all_ids(decks)
     per_day = history.per_day()
     current, longest = streaks(set(per_day), today)
     deck_rows, seen_in = [], {}
@@ -212,18 +269,16 @@ def compute(decks: Sequence[DeckIndex], states: dict[str, CardState], view: DueV
                                    if card_id in states]
         deck_rows.append({"id": deck.id, "title": deck.title, "cards": len(deck.card_ids), "seen": len(seen),
                           "mature": sum(1 for *_, state in seen if state.interval >= MATURE_DAYS)})
-    # A card is hard once it has lapsed or lost easiness: a fresh card at 2.5 is not "hardest".
-    struggling = (card for seen in seen_in.values() for card in seen
-                  if card[2].lapses or card[2].easiness < INITIAL_EASINESS)
-    hardest = heapq.nsmallest(HARDEST, struggling,
-                              key=lambda card: (-card[2].lapses, card[2].easiness, card[0]))
+    recalls = {card_id: recall(memory.get(card_id), today)
+               for seen in seen_in.values() for card_id, *_ in seen}
+    due_today = dues.count_due_by(ids, today)[0] + (len(set(repeats) & set(ids)) if repeats else 0)
     return {
         "today": today.isoformat(),
         "reviews_total": history.total,
         "cards_total": len(ids),
         "cards_seen": sum(row["seen"] for row in deck_rows),
         "cards_mature": sum(row["mature"] for row in deck_rows),
-        "due_today": dues.count_due_by(ids, today)[0] + (len(set(repeats) & set(ids)) if repeats else 0),
+        "due_today": due_today,
         "retention": history.retention(today, RETENTION_DAYS),
         "streak_days": current,
         "streak_longest": longest,
@@ -232,10 +287,35 @@ def compute(decks: Sequence[DeckIndex], states: dict[str, CardState], view: DueV
         "decks": deck_rows,
         "deck_easiness": {deck_id: _mean([state.easiness for *_, state in seen])
                           for deck_id, seen in seen_in.items()},
-        "hardest": [{"id": card_id, "front": front, "lapses": state.lapses,
-                     "easiness": state.easiness} for card_id, front, state in hardest],
-        "exam": readiness(decks, states, exam, today) if exam else None,
+        "hardest": _hardest(seen_in, recalls),
+        "exam": (exam_outlook(decks, view, plan, today, outlook or ExamOutlook(states), due_today) if plan
+                 else _past_exam(exam, today) if exam else None),
+        "cards": _card_recalls(seen_in, recalls, plan),
     }
+
+
+def _hardest(seen_in: dict[str, list[tuple[str, str, CardState]]], recalls: dict[str, float]) -> list[dict]:
+    """The cards the learner is most likely to have forgotten today, of those that have lapsed or
+    are at risk (AT_RISK)."""
+    struggling = (card for seen in seen_in.values() for card in seen
+                  if card[2].lapses or recalls[card[0]] < AT_RISK)
+    hardest = heapq.nsmallest(HARDEST, struggling,
+                              key=lambda card: (recalls[card[0]], -card[2].lapses, card[0]))
+    return [{"id": card_id, "front": front, "lapses": state.lapses, "easiness": state.easiness,
+             "predicted_recall": round(recalls[card_id], 4)} for card_id, front, state in hardest]
+
+
+def _card_recalls(seen_in: dict[str, list[tuple[str, str, CardState]]], recalls: dict[str, float],
+                  plan: ExamPlan | None) -> list[dict]:
+    """Each seen card's predicted recall today (and on exam day, with an exam ahead), for scripts."""
+    rows = []
+    for deck_id, seen in seen_in.items():
+        for card_id, *_ in seen:
+            row = {"id": card_id, "deck": deck_id, "predicted_recall": round(recalls[card_id], 4)}
+            if plan is not None:
+                row["predicted_exam_recall"] = round(plan.recall_on_exam_day(card_id), 4)
+            rows.append(row)
+    return rows
 
 
 def _mean(values: list[float]) -> float | None:

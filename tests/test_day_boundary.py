@@ -441,7 +441,7 @@ def test_today_wins_over_crmrev_now_for_the_day(crm):
     assert crm.json("stats", AFTER_MIDNIGHT, "--today", today.isoformat())["today"] == today.isoformat()
     line, = crm.review(AFTER_MIDNIGHT, [4], "--limit", "1", "--today", today.isoformat())
     assert line["day"] == today.isoformat()
-    assert crm.json("exam", AFTER_MIDNIGHT, "--today", today.isoformat(), "2026-03-10")["days_left"] == 8
+    assert crm.json("exam", AFTER_MIDNIGHT, "--today", today.isoformat(), "2026-06-10")["days_left"] == 100
     # CRMREV_TODAY does the same.
     due = json.loads(crm.run("due", "--json", "--decks", crm.decks, now=AFTER_MIDNIGHT,
                              env={"CRMREV_TODAY": today.isoformat()}).stdout)

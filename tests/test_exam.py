@@ -8,7 +8,8 @@ from collections import Counter
 
 import pytest
 
-from crmrev.exam import RUN_UP_DAYS, capped_due, effective_due, recall_on
+from crmrev.exam import RUN_UP_DAYS, ExamPlan, capped_due, effective_due, recall_on
+from crmrev.memory import Memory, recall, remember
 from crmrev.model import Card, CardState, Deck, Review
 from crmrev.progress import log_path_for, open_progress
 from crmrev.queue import cram_queue
@@ -16,6 +17,9 @@ from tests.helpers import TINY_DECK as DECK
 from tests.helpers import bundled_cards, record
 
 EXAM = dt.date(2026, 6, 15)
+# Every card due after the exam needs a final review at target 1.0 (no recall is certain): the cap's
+# spreading is tested on its own this way.
+CAP_ALL = ExamPlan(EXAM, {}, target=1.0)
 
 
 def state(interval: int, last: dt.date, easiness: float = 2.5) -> CardState:
@@ -26,36 +30,48 @@ def test_no_cap_without_exam_or_when_due_before_it():
     s = state(30, dt.date(2026, 6, 1))
     assert effective_due("a", s, None) == s.due
     early = state(5, dt.date(2026, 6, 1))
-    assert effective_due("a", early, EXAM) == dt.date(2026, 6, 6)
+    assert effective_due("a", early, CAP_ALL) == dt.date(2026, 6, 6)
 
 
 def test_a_card_due_after_the_exam_is_due_in_the_run_up_instead():
     s = state(40, dt.date(2026, 5, 20))  # SM-2 says 2026-06-29, after the exam
-    due = effective_due("card-x", s, EXAM)
+    due = effective_due("card-x", s, CAP_ALL)
     assert EXAM - dt.timedelta(days=RUN_UP_DAYS) <= due <= EXAM - dt.timedelta(days=1)
 
 
 def test_capped_reviews_are_spread_over_the_run_up_not_piled_on_one_day():
     last = dt.date(2026, 5, 1)
-    days = Counter(capped_due(f"card-{n}", last + dt.timedelta(days=60), last, EXAM) for n in range(700))
+    days = Counter(capped_due(f"card-{n}", last + dt.timedelta(days=60), last, CAP_ALL) for n in range(700))
     assert set(days) == {EXAM - dt.timedelta(days=k) for k in range(1, RUN_UP_DAYS + 1)}
     assert max(days.values()) < 2 * min(days.values())  # roughly even: a stable hash of the id
 
 
 def test_the_cap_is_stable_for_a_card():
     s = state(60, dt.date(2026, 5, 1))
-    assert len({effective_due("same-id", s, EXAM) for _ in range(5)}) == 1
+    assert len({effective_due("same-id", s, CAP_ALL) for _ in range(5)}) == 1
 
 
 def test_a_card_reviewed_in_the_run_up_keeps_its_sm2_date():
     s = state(20, EXAM - dt.timedelta(days=3))  # its final review is done
-    assert effective_due("a", s, EXAM) == s.due
+    assert effective_due("a", s, CAP_ALL) == s.due
 
 
 def test_window_shrinks_when_the_last_review_is_close():
     last = EXAM - dt.timedelta(days=9)
-    dues = {capped_due(f"c{n}", last + dt.timedelta(days=30), last, EXAM) for n in range(200)}
+    dues = {capped_due(f"c{n}", last + dt.timedelta(days=30), last, CAP_ALL) for n in range(200)}
     assert min(dues) > last and max(dues) <= EXAM - dt.timedelta(days=1)
+
+
+def test_only_cards_below_the_target_on_exam_day_get_a_final_review():
+    last = dt.date(2026, 5, 1)
+    s = state(60, last)  # SM-2: due 06-30, after the exam
+    weak, safe = Memory(10.0, 5.0, last), Memory(400.0, 5.0, last)
+    assert recall(weak, EXAM) < 0.9 < recall(safe, EXAM)
+    plan = ExamPlan(EXAM, {"weak": weak, "safe": safe})
+    assert effective_due("safe", s, plan) == s.due  # safe: no extra review
+    assert EXAM - dt.timedelta(days=RUN_UP_DAYS) <= effective_due("weak", s, plan) < EXAM
+    # A lower target spares the weak card too; the target is the exam-target-recall setting.
+    assert effective_due("weak", s, plan._replace(target=recall(weak, EXAM) - 0.01)) == s.due
 
 
 def test_recall_prediction_formula():
@@ -108,8 +124,15 @@ def test_capped_cards_show_up_in_due_before_the_exam(invoke, decks, progress_pat
     plain = json.loads(invoke("due", "--json", "--decks", decks, env={"CRMREV_TODAY": "2026-03-19"}).stdout)
     assert plain["due_today"] == 0
     invoke("exam", "2026-03-20", env={"CRMREV_TODAY": "2026-03-10"})
-    capped = json.loads(invoke("due", "--json", "--decks", decks, env={"CRMREV_TODAY": "2026-03-19"}).stdout)
-    assert capped["due_today"] == 1  # a is due by the day before the exam
+    # Three Easy answers: the memory model expects a to be recalled on exam day…
+    mind = remember(remember(remember(None, 5, dt.date(2026, 3, 1)), 5, dt.date(2026, 3, 2)), 5,
+                    dt.date(2026, 3, 8))
+    assert 0.9 < recall(mind, dt.date(2026, 3, 20)) < 0.99
+    safe = json.loads(invoke("due", "--json", "--decks", decks, env={"CRMREV_TODAY": "2026-03-19"}).stdout)
+    assert safe["due_today"] == 0  # … so at the default target of 0.90 it needs no final review
+    strict = json.loads(invoke("--set", "exam-target-recall=0.99", "due", "--json", "--decks", decks,
+                               env={"CRMREV_TODAY": "2026-03-19"}).stdout)
+    assert strict["due_today"] == 1  # at 0.99 it does: due by the day before the exam
 
 
 def test_readiness_in_stats_on_a_known_history(invoke, decks, progress_path):
@@ -117,10 +140,16 @@ def test_readiness_in_stats_on_a_known_history(invoke, decks, progress_path):
                            ("2026-03-03", "b", 4, "first")])
     invoke("exam", "2026-03-12", env={"CRMREV_TODAY": "2026-03-04"})
     data = json.loads(invoke("stats", "--json", "--decks", decks, env={"CRMREV_TODAY": "2026-03-04"}).stdout)
-    # a: last review 03-02, interval 6 → t = 10; b: last 03-03, interval 1 → t = 9; c, d unseen → 0
-    expected = round((0.9 ** (10 / 6) + 0.9 ** 9) / 4, 4)
-    assert data["exam"] == {"date": "2026-03-12", "days_left": 8, "readiness": expected,
-                            "decks": [{"id": "tiny", "readiness": expected}]}
+    # The memory model's predictions with no further study; c and d are unseen and count 0.
+    a = remember(remember(None, 5, dt.date(2026, 3, 1)), 5, dt.date(2026, 3, 2))
+    b = remember(None, 4, dt.date(2026, 3, 3))
+    expected = round((recall(a, dt.date(2026, 3, 12)) + recall(b, dt.date(2026, 3, 12))) / 4, 4)
+    exam = data["exam"]
+    assert (exam["date"], exam["days_left"], exam["readiness"]) == ("2026-03-12", 8, expected)
+    assert exam["decks"][0]["readiness"] == expected
+    # Eight days left: the plan brings in c and d today, so the projection beats no further study.
+    assert exam["new_today"] == 2 and exam["due_today"] == 1  # b (a is due 03-08)
+    assert exam["projected"] > expected and exam["short"] == []
     human = invoke("stats", "--decks", decks, env={"CRMREV_TODAY": "2026-03-04"}).output
     assert "Exam on 2026-03-12" in human and "8 days left" in human and f"{expected:.0%}" in human
 
@@ -128,27 +157,39 @@ def test_readiness_in_stats_on_a_known_history(invoke, decks, progress_path):
 def test_cram_order_is_weakest_predicted_recall_first():
     deck = Deck("d", "D", tuple(Card(i, "concept", f"{i}?", f"{i}.") for i in "abcd"))
     cards = [(card, deck) for card in deck.cards]
-    states = {"a": state(30, dt.date(2026, 6, 10)),   # R = 0.9^(5/30) ≈ 0.98
-              "b": state(1, dt.date(2026, 6, 10)),    # R = 0.9^5 ≈ 0.59
-              "c": state(6, dt.date(2026, 6, 10))}    # R = 0.9^(5/6) ≈ 0.92
+    last = dt.date(2026, 6, 10)
+    states = {card_id: state(6, last) for card_id in "abc"}  # SM-2 alike: the memory model decides
+    plan = ExamPlan(EXAM, {"a": Memory(30.0, 5.0, last), "b": Memory(1.0, 5.0, last),
+                           "c": Memory(6.0, 5.0, last)})
     today = dt.date(2026, 6, 12)
-    assert [item.card.id for item in cram_queue(cards, states, EXAM, set(), today).items] == ["b", "c", "a"]
-    assert [item.card.id for item in cram_queue(cards, states, EXAM, {"b"}, today).items] == ["c", "a"]
+    assert [item.card.id for item in cram_queue(cards, states, plan, set(), today).items] == ["b", "c", "a"]
+    assert [item.card.id for item in cram_queue(cards, states, plan, {"b"}, today).items] == ["c", "a"]
 
 
-def test_cram_answers_are_logged_but_leave_sm2_state_alone(invoke, progress_path):
-    env = {"CRMREV_TODAY": "2026-06-01"}
-    invoke("review", "--new", "3", input="5\n5\n5\n", env=env)
-    invoke("exam", "2026-06-20", env=env)
+def test_cram_skips_cards_answered_today(invoke, progress_path):
+    invoke("review", "--new", "3", input="5\n5\n5\n", env={"CRMREV_TODAY": "2026-06-01"})
+    invoke("exam", "2026-06-20", env={"CRMREV_TODAY": "2026-06-01"})
+    result = invoke("review", "--cram", "--new", "0", input="5\n" * 5, env={"CRMREV_TODAY": "2026-06-01"})
+    assert result.exit_code == 0 and "(cram)" not in result.output  # all three were just answered
+
+
+def test_cram_answers_update_the_memory_model_but_leave_sm2_state_alone(invoke, progress_path):
+    invoke("review", "--new", "3", input="5\n5\n5\n", env={"CRMREV_TODAY": "2026-06-01"})
+    invoke("review", "--new", "0", input="5\n5\n5\n", env={"CRMREV_TODAY": "2026-06-02"})
+    invoke("exam", "2026-06-20", env={"CRMREV_TODAY": "2026-06-02"})
     with open_progress(progress_path, writable=False) as store:
-        before = dict(store.states)
-    result = invoke("review", "--cram", "--new", "0", input="1\n2\n3\n", env={"CRMREV_TODAY": "2026-06-01"})
+        before, minds = dict(store.states), dict(store.memory)
+    cram_day = dt.date(2026, 6, 3)  # nothing is due (SM-2 sent all three to 06-08)
+    result = invoke("review", "--cram", "--new", "0", input="1\n4\n5\n", env={"CRMREV_TODAY": "2026-06-03"})
     assert result.exit_code == 0, result.output
     assert result.output.count("(cram)") == 3
+    assert "(cram), next due" not in result.output  # a cram answer implies no new due date
     with open_progress(progress_path, writable=False) as store:
         assert store.states == before
-        kinds = [r.kind for r in store.iter_reviews()]
-    assert kinds == ["first"] * 3 + ["cram"] * 3
+        crammed = [r for r in store.iter_reviews() if r.kind == "cram"]
+        assert len(crammed) == 3
+        for review in crammed:
+            assert store.memory[review.card] == remember(minds[review.card], review.grade, cram_day)
 
 
 def test_cram_needs_an_exam_date(invoke):

@@ -59,7 +59,7 @@ def session_on(state: CardState | None, card: Card | None = None) -> Session:
     card = card or Card("c1", "concept", "What does CRM stand for?", "Customer relationship management.")
     deck = Deck("d", "A deck with a long title about customer relationship management", (card,))
     states = {} if state is None else {card.id: state}
-    return Session.start([Item(card, deck, state is None)], SimpleNamespace(states=states),  # type: ignore[arg-type]
+    return Session.start([Item(card, deck, state is None)], SimpleNamespace(states=states, memory={}),  # type: ignore[arg-type]
                          DAY, dt.datetime.now)
 
 
@@ -120,7 +120,7 @@ def test_the_estimate_follows_this_sessions_pace_once_it_has_a_few_answers():
     cards = [Card(f"c{n}", "concept", f"Q{n}?", f"A{n}.") for n in range(40)]
     deck = Deck("d", "Deck", tuple(cards))
     clock = iter(range(0, 10_000, 3))  # every answer takes 3 s
-    progress = SimpleNamespace(states={}, record=lambda review: None)
+    progress = SimpleNamespace(states={}, memory={}, record=lambda review: None)
     session = Session.start([Item(card, deck, True) for card in cards], progress,  # type: ignore[arg-type]
                             DAY, dt.datetime.now, stopwatch=lambda: next(clock))
     session.seconds_per_card = 10
@@ -133,7 +133,7 @@ def test_the_estimate_follows_this_sessions_pace_once_it_has_a_few_answers():
 def test_the_header_estimates_the_time_left_from_the_learners_pace():
     cards = [Card(f"c{n}", "concept", f"Q{n}?", f"A{n}.") for n in range(30)]
     deck = Deck("d", "Deck", tuple(cards))
-    session = Session.start([Item(card, deck, True) for card in cards], SimpleNamespace(states={}),  # type: ignore[arg-type]
+    session = Session.start([Item(card, deck, True) for card in cards], SimpleNamespace(states={}, memory={}),  # type: ignore[arg-type]
                             DAY, dt.datetime.now)
     session.seconds_per_card = 8
     assert "about 4 min left" in "\n".join(screen(session, "four", 100))  # 30 × 8 s = 240 s
@@ -233,12 +233,16 @@ def test_due_shows_todays_work_as_time(invoke, progress_path):
 
 
 def test_with_an_exam_set_each_choice_shows_the_capped_due_date():
-    from crmrev.exam import RUN_UP_DAYS, capped_due
+    from crmrev.exam import RUN_UP_DAYS, ExamPlan, capped_due
+    from crmrev.memory import recall, remember
 
     seen = CardState(4, 40, 2.5, DAY, last_review=DAY - dt.timedelta(days=40))
     session = session_on(seen)
-    session.exam = DAY + dt.timedelta(days=30)  # ⌈40 × 2.5⌉ = 100 days would pass it
-    capped = capped_due("c1", DAY + dt.timedelta(days=100), DAY, session.exam)
-    assert session.exam - dt.timedelta(days=RUN_UP_DAYS) <= capped < session.exam
+    exam = DAY + dt.timedelta(days=30)  # ⌈40 × 2.5⌉ = 100 days would pass it
+    session.exam = ExamPlan(exam, {})
+    after = remember(None, 4, DAY)  # the memory model's state once graded Good
+    assert recall(after, exam) < session.exam.target  # so it needs a final review
+    capped = capped_due("c1", DAY + dt.timedelta(days=100), DAY, session.exam, after)
+    assert exam - dt.timedelta(days=RUN_UP_DAYS) <= capped < exam
     text = "\n".join(screen(session, "four", 200))
     assert f"3 Good · {(capped - DAY).days}d" in text and "3.3mo" not in text

@@ -13,6 +13,8 @@ import pytest
 from rich.console import Console
 
 from crmrev import scheduler
+from crmrev.exam import ExamPlan
+from crmrev.memory import from_sm2
 from crmrev.model import Card, CardState, Deck
 from crmrev.progress import log_path_for
 from crmrev.queue import Queue, build_queue, cram_queue
@@ -142,14 +144,18 @@ def test_cram_keeps_one_card_per_group_counting_exclude_and_today():
     states = {"a1": seen(DAY, last, interval=30), "a2": seen(DAY, last, interval=1),
               "a3": seen(DAY, last, interval=6), "b1": seen(DAY, last, interval=2),
               "b2": seen(DAY, last, interval=3), "c": seen(DAY, last, interval=4)}
-    queue = cram_queue(CARDS, states, exam, set(), DAY)
+    def plan() -> ExamPlan:  # memories as strong as the SM-2 intervals say
+        return ExamPlan(exam, {card_id: from_sm2(state.interval, 2.5, state.last_review)
+                               for card_id, state in states.items()})
+
+    queue = cram_queue(CARDS, states, plan(), set(), DAY)
     assert ids(queue) == ["a2", "b1", "c"]  # the weakest of each group
     assert queue.held_due == 3
     # b1 answered in this session: its group is taken, so b2 is not crammed either
-    assert ids(cram_queue(CARDS, states, exam, {"b1"}, DAY)) == ["a2", "c"]
-    # a3 reviewed earlier today: group ga is taken for today
+    assert ids(cram_queue(CARDS, states, plan(), {"b1"}, DAY)) == ["a2", "c"]
+    # a3 reviewed earlier today: it is not crammed, and its group ga is taken for today
     states["a3"] = seen(DAY + dt.timedelta(days=1), last=DAY)
-    assert ids(cram_queue(CARDS, states, exam, set(), DAY)) == ["a3", "b1", "c"]
+    assert ids(cram_queue(CARDS, states, plan(), set(), DAY)) == ["b1", "c"]
 
 
 # ---------------------------------------------------------------- summary through the CLI
@@ -227,7 +233,7 @@ def test_scripted_n_prints_the_note_and_asks_again(invoke, decks, progress_path)
 def render(card: Card, revealed: bool, show_note: bool) -> str:
     deck = Deck("d", "Deck", (card,))
     session = Session.start(build_queue([(card, deck)], {}, DAY, new_limit=1).items,
-                            progress=SimpleNamespace(states={}), today=DAY,  # type: ignore[arg-type]
+                            progress=SimpleNamespace(states={}, memory={}), today=DAY,  # type: ignore[arg-type]
                             now=dt.datetime.now)
     console = Console(file=io.StringIO(), width=100, color_system=None, highlight=False,
                       emoji=False, markup=False)

@@ -9,6 +9,8 @@ import sys
 
 import pytest
 
+from crmrev.memory import memories_of, recall
+from crmrev.model import Review
 from tests.helpers import POSIX_ONLY, env_for, record
 from tests.helpers import TINY_DECK as DECK
 
@@ -18,6 +20,10 @@ HISTORY = [
     ("2026-03-02", "a", 5, "first"), ("2026-03-02", "b", 3, "first"),
     ("2026-03-03", "b", 1, "first"), ("2026-03-03", "c", 4, "first"),
 ]
+
+
+def review(card: str, grade: int, day: str) -> Review:
+    return Review(card, f"{day}T09:00:00", dt.date.fromisoformat(day), grade, "first")
 
 
 @pytest.fixture
@@ -49,9 +55,15 @@ def test_every_value_on_a_known_history(invoke, tiny):
     assert data["forecast"] == [{"date": (dt.date(2026, 3, 5) + dt.timedelta(days=n)).isoformat(),
                                  "due": 1 if n == 3 else 0} for n in range(14)]
     assert data["decks"] == [{"id": "tiny", "title": "Tiny deck", "cards": 4, "seen": 3, "mature": 0}]
+    b = memories_of([review("b", 2, "2026-03-01"), review("b", 4, "2026-03-01"), review("b", 3, "2026-03-02"),
+                     review("b", 1, "2026-03-03")])["b"]
     assert data["hardest"] == [
-        {"id": "b", "front": "Card B?", "lapses": 1, "easiness": 1.5},
-    ]  # c (2.5, no lapse) and a (2.7) are not struggling: a list of them would mislead
+        {"id": "b", "front": "Card B?", "lapses": 1, "easiness": 1.5,
+         "predicted_recall": round(recall(b, dt.date(2026, 3, 4)), 4)},
+    ]  # c and a have not lapsed and the model gives them over 90% today: a list of them would mislead
+    assert {card["id"]: card["predicted_recall"] for card in data["cards"]}["b"] == \
+        data["hardest"][0]["predicted_recall"]
+    assert sorted(card["id"] for card in data["cards"]) == ["a", "b", "c"]  # the seen cards
     assert data["exam"] is None
 
 

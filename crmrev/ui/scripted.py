@@ -6,6 +6,7 @@ import sys
 from collections.abc import Iterator
 
 from crmrev.grading import grade_from_text
+from crmrev.model import ReviewKind
 from crmrev.session import Session
 from crmrev.text import neutralise
 from crmrev.ui.console import note_to_show
@@ -40,7 +41,8 @@ def run_scripted(session: Session, lines: Iterator[str]) -> bool:
             grade = grade_from_text(answer)
             if grade is not None:
                 review = session.grade(grade)
-                next_due = session.next_due(review.card)
+                # A cram answer moves no schedule: naming a due date would imply it did.
+                next_due = session.next_due(review.card) if review.kind != ReviewKind.CRAM else None
                 due = f", next due {next_due.isoformat()}" if next_due else ""
                 _out(f"saved {review.card} grade {review.grade} ({review.kind}){due}")
                 break

@@ -56,6 +56,12 @@ def summary_lines(summary: dict) -> list[str]:
         lines.append(f"Due tomorrow: {summary['due_tomorrow']} · next due card: {next_due}")
     if summary.get("siblings_waiting"):
         lines.append(siblings_line(summary["siblings_waiting"]))
+    exam = summary.get("exam")
+    if exam:
+        lines.append(f"{exam_countdown(exam['date'], exam['days_left'])} Predicted recall on exam day: "
+                     f"{_percent(exam['readiness'])} if you stopped now, {_percent(exam['projected'])} "
+                     "if you keep to the plan.")
+        lines += exam_lines(exam)[2:]  # what the budget leaves out (today's work is said above)
     return lines
 
 
@@ -430,33 +436,56 @@ def _hardest_table(rows: Sequence[dict], fronts: Sequence[str], front_width: int
     table.add_column("card", width=front_width, no_wrap=True)
     table.add_column("id", style="dim", no_wrap=True)
     table.add_column("lapses", justify="right", no_wrap=True)
-    table.add_column("EF", justify="right", no_wrap=True)
+    table.add_column("recall", justify="right", no_wrap=True)  # predicted today, by the memory model
     for row, front in zip(rows, fronts, strict=True):
         table.add_row(_clipped(front, front_width), safe(row["id"]), str(row["lapses"]),
-                      f"{row['easiness']:.2f}")
+                      _percent(row["predicted_recall"]))
     return table
 
 
 def _hardest_stacked(rows: Sequence[dict], fronts: Sequence[str], inner: int) -> Group:
     parts: list[RenderableType] = []
     for row, front in zip(rows, fronts, strict=True):
-        figures = [neutralise(row["id"]), plural(row["lapses"], "lapse"), f"EF {row['easiness']:.2f}"]
+        figures = [neutralise(row["id"]), plural(row["lapses"], "lapse"),
+                   f"recall {_percent(row['predicted_recall'])}"]
         parts += [_clipped(front, inner, max_lines=2), _indented(packed_lines(figures, inner - 2), "dim")]
     return Group(*parts)
 
 
 def _exam(data: dict) -> Group:
+    """Readiness now and with the plan, overall and per deck; today's work; decks the budget cannot
+    cover. (An exam date that has passed shows only what to do about it.)"""
     exam = data["exam"]
-    table = Table.grid(padding=(0, 3))
+    countdown = Text(exam_countdown(exam["date"], exam["days_left"]), style="bold")
+    if exam["readiness"] is None:
+        return Group(countdown)
+    table = Table.grid(padding=(0, 2))
     table.add_column()  # wraps at words when narrow
     table.add_column(justify="right", no_wrap=True)
-    table.add_row(Text("Predicted recall on exam day", style="bold"), _percent(exam["readiness"]))
+    table.add_column(justify="right", no_wrap=True)
+    table.add_row("", Text("now", style="dim"), Text("plan", style="dim"))
+    table.add_row("All decks", _percent(exam["readiness"]), _percent(exam["projected"]))
     titles = {row["id"]: row["title"] for row in data["decks"]}
     for row in exam["decks"]:
         # Padding, not leading spaces: a wrapped title's second line stays indented
         table.add_row(Padding(safe(titles.get(row["id"], row["id"])), (0, 0, 0, 2)),
-                      _percent(row["readiness"]))
-    return Group(Text(exam_countdown(exam["date"], exam["days_left"]), style="bold"), table)
+                      _percent(row["readiness"]), _percent(row["projected"]))
+    return Group(countdown, Text("Predicted recall on exam day", style="bold"), table, Text(""),
+                 *[Text(line) for line in exam_lines(exam)])
+
+
+def exam_lines(exam: dict) -> list[str]:
+    """What "now" and "plan" mean, today's share of the plan, and what the budget leaves out."""
+    lines = ["now: if you stopped studying today · plan: if you review what is due each day "
+             f"(about {plural(exam['answers_to_exam'], 'answer')} to go)",
+             f"Today: {plural(exam['due_today'], 'card')} due and {plural(exam['new_today'], 'new card')}."]
+    if exam["short"]:
+        budget = f"{plural(exam['budget_cards'], 'card')} a day" if exam["budget_cards"] is not None else ""
+        decks = ", ".join(f"{neutralise(row['title'])} ({row['cards']})" for row in exam["short"])
+        lines.append(f"Your daily budget of {budget} leaves cards unseen on exam day: {decks}. "
+                     "Raise it with `crmrev config set daily-budget`, or start on them with "
+                     "`crmrev review --new N`.")
+    return lines
 
 
 def stats_view(data: dict) -> FitToWidth:
