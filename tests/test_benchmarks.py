@@ -32,15 +32,28 @@ def test_benchmark_suite_quick_writes_every_figure(tmp_path):
     assert figures["machine"]["typer"]  # the start-up figures say which typer they were taken with
 
 
-def test_exam_simulation_is_deterministic_and_reports_both_arms(tmp_path):
+def test_exam_simulation_is_deterministic_and_reports_every_arm_for_both_learners(tmp_path):
     out = tmp_path / "sim.json"
     command = [sys.executable, str(ROOT / "benchmarks" / "exam_sim.py"), "--seed", "11", "--json", str(out)]
     first = subprocess.run(command, capture_output=True, text=True, timeout=300)
-    assert first.returncode == 0, first.stderr
-    arms = json.loads(out.read_text())
+    # Seed 11 meets the three targets (93.7% recalled, +0.1% reviews, readiness +1.3 points off).
+    assert first.returncode == 0, first.stdout + first.stderr
+    figures = json.loads(out.read_text())
     second = subprocess.run(command, capture_output=True, text=True, timeout=300)
-    assert json.loads(out.read_text()) == arms  # a seeded generator: the same numbers every run
-    plain, exam = arms["without exam mode"], arms["with exam mode"]
-    assert plain["cards"] == exam["cards"] == len(bundled_cards())
-    assert 0 < plain["recalled"] < 1 and 0 < exam["recalled"] < 1
-    assert "with exam mode" in second.stdout
+    assert json.loads(out.read_text()) == figures  # seeded generators: the same numbers every run
+    arms = ("plain SM-2", "current exam cap", "new exam plan", "new plan + cram in the last week")
+    assert figures["cards"] == len(bundled_cards())
+    for learner in ("fsrs", "handmade"):
+        results = figures["learners"][learner]
+        assert tuple(results) == arms
+        for name, arm in results.items():
+            assert arm["reviews"] > 0 and 0 < arm["recalled"] < 1, (learner, name)
+            assert arm["cards"] == figures["cards"]
+        for name in arms[2:]:  # crmrev's own predictions, under the exam plan
+            for key in ("predicted", "projected_midway"):
+                assert isinstance(results[name][key], float) and 0 <= results[name][key] <= 1, (learner, name)
+        assert "| new exam plan |" in second.stdout
+    fsrs = figures["learners"]["fsrs"]
+    # The plan gives a final review only to cards predicted below 90% on exam day, not to all of them.
+    assert fsrs["new exam plan"]["reviews"] < fsrs["current exam cap"]["reviews"]
+    assert len(figures["targets"]) == 3 and all(isinstance(t["met"], bool) for t in figures["targets"])
