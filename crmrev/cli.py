@@ -9,12 +9,19 @@ import os
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from typer.core import TyperGroup
 
 from crmrev import __version__
+
+if TYPE_CHECKING:  # imported lazily at run time: start-up stays fast (see benchmarks/)
+    import datetime as dt
+
+    from crmrev.exam import ExamPlan
+    from crmrev.progress import Progress
+    from crmrev.settings import Settings
 from crmrev.errors import EXIT_INTERRUPTED, CrmrevError
 
 # typer ≥ 0.22 vendors click; reach its base exception through a public class either way.
@@ -271,11 +278,32 @@ def _open_progress(option: Path | None, *, writable: bool):
 
 
 def _print_json(data: object) -> None:
-    import json
-
     from crmrev.text import json_safe
 
-    typer.echo(json_safe(json.dumps(data, indent=2, ensure_ascii=False)))
+    typer.echo(json_safe(_json_text(data)))
+
+
+def _json_text(data: object) -> str:
+    """json.dumps(data, indent=2), made faster for flat maps of numbers at the top level.
+
+    With an indent, json runs its Python encoder item by item: `stats --json`'s predicted_recall
+    map of 20,000 cards took it 12 ms, a tenth of the whole command. The C encoder writes such a map
+    in 1 ms, and with these separators in exactly the layout indent=2 gives it."""
+    import json
+
+    if not isinstance(data, dict):
+        return json.dumps(data, indent=2, ensure_ascii=False)
+    flat = {key: value for key, value in data.items() if isinstance(value, dict) and len(value) > 1
+            and all(type(number) in (int, float) for number in value.values())}
+    marks = {key: f"\x00{index}\x00" for index, key in enumerate(flat)}
+    text = json.dumps({key: marks.get(key, value) for key, value in data.items()}, indent=2,
+                      ensure_ascii=False)
+    for key, mark in marks.items():
+        if text.count(json.dumps(mark)) != 1:  # the data holds the mark itself: no shortcut
+            return json.dumps(data, indent=2, ensure_ascii=False)
+        body = json.dumps(flat[key], ensure_ascii=False, separators=(",\n    ", ": "))
+        text = text.replace(json.dumps(mark), "{\n    " + body[1:-1] + "\n  }", 1)
+    return text
 
 
 def _emit(data: dict, as_json: bool, view: str) -> None:
@@ -376,12 +404,11 @@ def due(
     day = _study_day(ctx, today)
     index = _load_decks(ctx, decks, index=True)
     store = _open_progress(progress, writable=False)
-    from crmrev.exam import plan_for
     from crmrev.session import pending_repeats
 
     settings = _settings(ctx)
     repeats = set(pending_repeats(store.reviews_on(day)))  # failed today: due again today
-    plan = plan_for(store.exam, day, store.memory, settings.exam_target_recall)
+    plan = _exam_plan(store, day, settings)
     _emit(due_summary(index, store.due_view(), day, plan, settings.new_per_day,
                       store.known_history(), settings.daily_budget, repeats), as_json, "due_table")
 
@@ -401,18 +428,26 @@ def stats(
     all_decks = _load_decks(ctx, decks, index=True)
     store = _open_progress(progress, writable=False)
     view = store.due_view()  # before the states are built: then it is the snapshot's own columns
-    from crmrev.exam import plan_for
     from crmrev.session import pending_repeats
     from crmrev.stats import ExamOutlook, time_estimate
 
     settings = _settings(ctx)
     repeats = pending_repeats(store.reviews_on(day))
-    plan = plan_for(store.exam, day, store.memory, settings.exam_target_recall)
+    plan = _exam_plan(store, day, settings)
     budget = settings.daily_budget
     per_card = time_estimate(1, store.history, day)["seconds_per_card"]
     outlook = ExamOutlook(store.states, settings.new_per_day, budget.cards(per_card) if budget else None)
-    _emit(compute(all_decks, store.states, view, store.history, day, store.memory, store.exam, plan, repeats,
-                  outlook), as_json, "stats_view")
+    _emit(compute(all_decks, store.states, view, store.history, day, store.recalls_on(day), store.exam, plan,
+                  repeats, outlook), as_json, "stats_view")
+
+
+def _exam_plan(store: Progress, day: dt.date, settings: Settings) -> ExamPlan | None:
+    """The exam plan while an exam date is ahead; without one the memory states are not built."""
+    from crmrev.exam import plan_for, upcoming
+
+    if upcoming(store.exam, day) is None:
+        return None
+    return plan_for(store.exam, day, store.memory, settings.exam_target_recall)
 
 
 @app.command(epilog=_examples("crmrev exam 2027-06-14", "crmrev exam --clear"))
@@ -451,12 +486,21 @@ def exam(
         if day <= today:
             raise UsageError(f"the exam date {day.isoformat()} is not after today ({today.isoformat()})",
                              hint="give a future date, or --clear")
+        if (day - today).days > 366 * MAX_EXAM_YEARS:
+            raise UsageError(f"the exam date {day.isoformat()} is more than {MAX_EXAM_YEARS} years away",
+                             hint="check the year")
     if day is None and _open_progress(progress, writable=False).exam is None:
         _show_exam(None, today, as_json)  # nothing to clear, so nothing is written
         return
     with _open_progress(progress, writable=True) as store:
         store.set_exam(day)
+    if day is None and not as_json:
+        _say("Exam date cleared: schedules are plain SM-2 again.")
+        return
     _show_exam(day, today, as_json)
+
+
+MAX_EXAM_YEARS = 10  # a later date is a typo (2207 for 2027), and plans to it would be meaningless
 
 
 def _show_exam(day, today, as_json: bool) -> None:

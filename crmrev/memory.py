@@ -55,8 +55,12 @@ def recall(memory: Memory | None, day: dt.date) -> float:
     """Predicted probability of recalling the card on `day` (0 for a card never seen)."""
     if memory is None:
         return 0.0
-    elapsed = max(0, (day - memory.last).days)
-    return (1 + FACTOR * elapsed / memory.stability) ** DECAY
+    return recall_after(max(0, (day - memory.last).days), memory.stability)
+
+
+def recall_after(days: int, stability: float) -> float:
+    """Predicted recall `days` after the last answer (FSRS-6's forgetting curve)."""
+    return (1 + FACTOR * days / stability) ** DECAY
 
 
 def remember(memory: Memory | None, grade: int, day: dt.date) -> Memory:

@@ -90,8 +90,10 @@ def run_review(decks: Sequence[Deck], store: Progress, options: ReviewOptions, t
     started = time.monotonic()
     cards = select_cards(decks, options.deck_ids, options.types)
     exam = plan_for(store.exam, today, store.memory, options.target)
-    if options.cram and exam is None:
-        raise UsageError("--cram needs an exam date ahead of today",
+    # On exam day the plan schedules nothing more, but the morning of the exam is when cramming helps.
+    cram_for = exam or (ExamPlan(today, store.memory, options.target) if store.exam == today else None)
+    if options.cram and cram_for is None:
+        raise UsageError("--cram needs an exam date, today or later",
                          hint="set one with `crmrev exam YYYY-MM-DD`")
     seconds_per_card = time_estimate(1, store.known_history(), today)["seconds_per_card"]
     budget_cards = options.budget.cards(seconds_per_card) if options.budget else None
@@ -100,8 +102,8 @@ def run_review(decks: Sequence[Deck], store: Progress, options: ReviewOptions, t
                         new_limit=_new_limit(decks, store, options, exam, today, budget_cards, repeats),
                         limit=options.limit, exam=exam, repeats=repeats)
     crammer: Callable[[set[str]], list[Item]] | None = None
-    if options.cram and exam is not None:
-        plan = exam
+    if options.cram and cram_for is not None:
+        plan = cram_for
         crammer = lambda seen: cram_queue(cards, store.states, plan, seen, today).items  # noqa: E731
     session = Session.start(queue.items, store, today, now, crammer)
     session.seconds_per_card = seconds_per_card
@@ -128,8 +130,14 @@ def run_review(decks: Sequence[Deck], store: Progress, options: ReviewOptions, t
     summary = session_summary(session.reviews, time.monotonic() - started, decks, store.due_view(), today,
                               exam, queue.waiting_after(session.reviewed_cards()),
                               len(pending_repeats(store.reviews_on(today))), store.known_history(),
-                              new_left=sum(1 for item in session.pending if item.is_new), outlook=outlook)
+                              new_left=_new_left(session), outlook=outlook)
     return ReviewResult(summary, finished, empty=False)
+
+
+def _new_left(session: Session) -> int:
+    """New cards still queued and never answered (a failed new card's repeat is not a new card)."""
+    answered = {review.card for review in session.reviews}
+    return sum(1 for item in session.pending if item.is_new and item.card.id not in answered)
 
 
 def _new_limit(decks: Sequence[Deck], store: Progress, options: ReviewOptions, plan: ExamPlan | None,

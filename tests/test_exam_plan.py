@@ -139,3 +139,48 @@ def test_the_end_of_session_summary_says_where_the_learner_stands(invoke):
     with_no_study = json.loads(invoke("stats", "--json", env=env).stdout)["exam"]
     assert f"{with_no_study['readiness']:.0%} if you stopped now" in line
     assert f"{with_no_study['projected']:.0%} if you keep to the plan" in line
+
+
+# ---------------------------------------------------------------- found by a black-box pass
+
+
+def test_a_failed_new_cards_repeat_is_not_counted_as_a_new_card_left(invoke):
+    result = invoke("review", "--new", "2", input="1\n1\n", env={"CRMREV_TODAY": "2026-05-01"})
+    assert result.exit_code == 0, result.output
+    line = next(line for line in result.output.splitlines() if line.startswith("Still due today"))
+    assert line.startswith("Still due today: 2 (") and "new card" not in line
+
+
+def test_cram_works_on_exam_day(invoke):
+    invoke("review", "--new", "3", input="4\n4\n4\n", env={"CRMREV_TODAY": "2026-05-01"})
+    invoke("review", "--new", "0", input="4\n4\n4\n", env={"CRMREV_TODAY": "2026-05-02"})  # due 05-08
+    invoke("exam", "2026-05-04", env={"CRMREV_TODAY": "2026-05-02"})
+    result = invoke("review", "--cram", "--new", "0", input="5\n" * 3, env={"CRMREV_TODAY": "2026-05-04"})
+    assert result.exit_code == 0, result.output
+    assert result.output.count("(cram)") == 3
+    after = invoke("review", "--cram", input="5\n", env={"CRMREV_TODAY": "2026-05-05"})
+    assert after.exit_code == 2 and "--cram needs an exam date, today or later" in after.output
+
+
+@pytest.mark.parametrize(("date", "ok"), [("2036-04-30", True), ("2207-05-01", False), ("8999-12-31", False)])
+def test_an_exam_date_years_away_is_taken_for_a_typo(invoke, date, ok):
+    result = invoke("exam", date, env={"CRMREV_TODAY": "2026-05-01"})
+    if ok:
+        assert result.exit_code == 0, result.output
+        exam = json.loads(invoke("stats", "--json", env={"CRMREV_TODAY": "2026-05-01"}).stdout)["exam"]
+        assert exam["days_left"] > 3600 and exam["projected"] is not None
+    else:
+        assert result.exit_code == 2 and "more than 10 years away" in result.output
+
+
+def test_a_dumb_terminal_is_as_wide_as_it_says(invoke):
+    invoke("exam", "2026-06-01", env={"CRMREV_TODAY": "2026-05-01"})
+    result = invoke("stats", env={"CRMREV_TODAY": "2026-05-01", "TERM": "dumb", "COLUMNS": "40"})
+    assert result.exit_code == 0, result.output
+    assert max(len(line) for line in result.output.splitlines()) <= 40
+
+
+def test_exam_clear_says_it_cleared(invoke):
+    invoke("exam", "2026-06-01", env={"CRMREV_TODAY": "2026-05-01"})
+    result = invoke("exam", "--clear", env={"CRMREV_TODAY": "2026-05-01"})
+    assert result.exit_code == 0 and "Exam date cleared" in result.output

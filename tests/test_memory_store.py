@@ -127,6 +127,7 @@ def test_cards_without_log_lines_get_a_memory_from_their_sm2_state(tmp_path):
 @pytest.mark.parametrize("damage", [
     {"stability": [-1.0]}, {"difficulty": [11.0]}, {"last": ["yesterday"]}, {"id": [1]},
     {"stability": []},
+    {"id": ["a-card-nobody-has"]},  # every card with a schedule must have a memory state
 ])
 def test_a_damaged_memory_column_is_a_damaged_snapshot_restored_from_its_backup(tmp_path, damage):
     path = tmp_path / "progress.json"
@@ -134,8 +135,22 @@ def test_a_damaged_memory_column_is_a_damaged_snapshot_restored_from_its_backup(
     with open_progress(path, writable=False) as store:
         expected = dict(store.memory)
     doc = json.loads(path.read_text())
-    doc["memory"] = {"id": ["x"], "stability": [1.0], "difficulty": [5.0], "last": ["2026-03-02"], **damage}
+    kept = doc["memory"]  # the last card's entry is damaged
+    doc["memory"] = {**kept, **{name: kept[name][:-1] + value for name, value in damage.items()}}
     path.write_text(json.dumps(doc))
     with open_progress(path, writable=True) as store:
         assert any("damaged" in notice for notice in store.notices)
         assert store.memory == expected
+
+
+def test_predicted_recall_from_the_snapshot_columns_is_the_models(tmp_path):
+    path = tmp_path / "progress.json"
+    random_sessions(path, days=8)
+    later = DAY + dt.timedelta(days=60)
+    with open_progress(path, writable=False) as store:
+        fast = store.recalls_on(later)  # read from the columns, no memory state built
+        assert store._memory is None
+        expected = {card_id: memory.recall(mind, later) for card_id, mind in store.memory.items()}
+    assert fast.keys() == expected.keys()
+    for card_id, value in fast.items():
+        assert value == pytest.approx(expected[card_id], abs=1e-4)

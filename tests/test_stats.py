@@ -8,6 +8,8 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from crmrev.memory import memories_of, recall
 from crmrev.model import Review
@@ -61,9 +63,9 @@ def test_every_value_on_a_known_history(invoke, tiny):
         {"id": "b", "front": "Card B?", "lapses": 1, "easiness": 1.5,
          "predicted_recall": round(recall(b, dt.date(2026, 3, 4)), 4)},
     ]  # c and a have not lapsed and the model gives them over 90% today: a list of them would mislead
-    assert {card["id"]: card["predicted_recall"] for card in data["cards"]}["b"] == \
-        data["hardest"][0]["predicted_recall"]
-    assert sorted(card["id"] for card in data["cards"]) == ["a", "b", "c"]  # the seen cards
+    assert data["predicted_recall"]["b"] == data["hardest"][0]["predicted_recall"]
+    assert sorted(data["predicted_recall"]) == ["a", "b", "c"]  # the seen cards
+    assert data["predicted_exam_recall"] is None  # no exam date
     assert data["exam"] is None
 
 
@@ -146,3 +148,25 @@ def test_closed_pipe_is_clean(tiny, progress_path):
     assert result.returncode == 0
     assert "Overview" in result.stdout
     assert result.stderr == ""
+
+
+json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+                           lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
+                           max_leaves=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.text(), json_values | st.dictionaries(st.text(), st.integers() | st.floats(allow_nan=False)),
+                       max_size=5))
+def test_json_output_is_exactly_json_dumps_with_an_indent(data):
+    """The fast path for flat maps of numbers (cli._json_text) prints what json.dumps would."""
+    from crmrev.cli import _json_text
+
+    assert _json_text(data) == json.dumps(data, indent=2, ensure_ascii=False)
+
+
+def test_json_output_with_a_value_that_looks_like_the_fast_paths_mark():
+    from crmrev.cli import _json_text
+
+    data = {"a": "\x000\x00", "m": {"x": 1, "y": 2}}
+    assert _json_text(data) == json.dumps(data, indent=2, ensure_ascii=False)

@@ -137,7 +137,9 @@ class Validated(NamedTuple):
 MEMORY_COLUMNS = ("id", "stability", "difficulty", "last")
 
 
-def _checked_memory(memory: object) -> dict[str, list] | None:
+def _checked_memory(memory: object, card_ids: list[str]) -> dict[str, list] | None:
+    """The memory columns, checked; every card with an SM-2 state must have a memory state (crmrev
+    writes one for each: store.py)."""
     if memory is None:
         return None
     if not isinstance(memory, dict):
@@ -149,14 +151,17 @@ def _checked_memory(memory: object) -> dict[str, list] | None:
     ids = columns["id"]
     if not all(isinstance(column, list) and len(column) == len(ids) for column in columns.values()):
         raise ValueError("memory columns differ in length")
-    if _kinds(ids) - {str} or len(set(ids)) != len(ids):
+    distinct = set(ids)
+    if _kinds(ids) - {str} or len(distinct) != len(ids):
         raise ValueError("memory card ids are not unique text")
+    if not distinct.issuperset(card_ids):
+        raise ValueError("the memory model has no state for some cards")
     stability, difficulty = columns["stability"], columns["difficulty"]
     if _kinds(stability) - {float, int} or (ids and not 0 < min(stability) <= max(stability) <= 1e9):
-        raise ValueError("a memory stability is impossible")
+        raise ValueError("a memory stability is not a number of days above 0")
     if _kinds(difficulty) - {float, int} or \
             (ids and not MIN_DIFFICULTY <= min(difficulty) <= max(difficulty) <= MAX_DIFFICULTY):
-        raise ValueError("a memory difficulty is impossible")
+        raise ValueError("a memory difficulty is not a number from 1 to 10")
     if _kinds(columns["last"]) - {str}:
         raise ValueError("a memory date is not text")
     for text in set(columns["last"]):
@@ -191,8 +196,9 @@ def validate(doc: dict) -> Validated:
     if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
         raise ValueError("'log.offset' is not a byte offset")
     history = doc["history"]
+    memory = _checked_memory(doc["memory"], columns["id"])
     return Validated(columns, exam_date, offset, None if history is None else History.from_json(history),
-                     Identities.from_json(log), _checked_memory(doc["memory"]))
+                     Identities.from_json(log), memory)
 
 
 def encode_columns(states: dict[str, CardState]) -> dict[str, list]:

@@ -15,7 +15,7 @@ from crmrev.errors import ProgressError
 from crmrev.fsutil import atomic_write, full_fsync, read_regular
 from crmrev.history import History
 from crmrev.memory import Memory
-from crmrev.model import CardState, Review, ReviewKind
+from crmrev.model import CardState, Review, ReviewKind, parse_day
 from crmrev.progress.identity import Identities
 from crmrev.progress.log import _BACKWARD_BLOCK, Entry, ExamEvent, _review_from, encode_entry, iter_reviews
 from crmrev.progress.paths import backup_path, log_path_for
@@ -145,6 +145,21 @@ class Progress:
                                                                   review.grade, review.day)
             self._unremembered.clear()
         return self._memory
+
+    def recalls_on(self, day: dt.date) -> dict[str, float]:
+        """Each seen card's predicted recall on `day`, to 4 decimals. Straight from the snapshot's
+        columns when the memory states are not built yet: `stats --json` at 20,000 cards needs only
+        these numbers, and building the states first cost it 30 ms."""
+        columns = self._memory_columns
+        if self._memory is None and columns is not None and not self._unremembered:
+            # memory.recall_after and round(…, 4), written out: a call per card took 8 ms of 20,000
+            # cards, this 4.
+            factor, decay = memory_model.FACTOR, memory_model.DECAY
+            elapsed = {text: factor * max(0, (day - parse_day(text)).days) for text in set(columns["last"])}
+            return {card_id: int((1 + elapsed[last] / stability) ** decay * 10_000 + 0.5) / 10_000
+                    for card_id, stability, last in zip(columns["id"], columns["stability"], columns["last"],
+                                                        strict=True)}
+        return {card_id: round(memory_model.recall(mind, day), 4) for card_id, mind in self.memory.items()}
 
     def _stand_in_memories(self, memories: dict[str, Memory]) -> None:
         """A card with an SM-2 state and no answer in the log (a version-0 file, or a log that was

@@ -30,8 +30,13 @@ def note_to_show(card: Card) -> str | None:
 
 
 def make_console() -> Console:
-    return Console(highlight=False, emoji=False, markup=False,
-                   soft_wrap=False)
+    console = Console(highlight=False, emoji=False, markup=False, soft_wrap=False)
+    if console.is_dumb_terminal:
+        # Rich takes a dumb terminal to be 80 columns whatever its size; screens must fit it too.
+        import shutil
+
+        console.width = shutil.get_terminal_size().columns
+    return console
 
 
 def packed_lines(parts: Sequence[str], width: int, separator: str = " · ") -> list[str]:

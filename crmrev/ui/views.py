@@ -483,8 +483,8 @@ def exam_lines(exam: dict) -> list[str]:
         budget = f"{plural(exam['budget_cards'], 'card')} a day" if exam["budget_cards"] is not None else ""
         decks = ", ".join(f"{neutralise(row['title'])} ({row['cards']})" for row in exam["short"])
         lines.append(f"Your daily budget of {budget} leaves cards unseen on exam day: {decks}. "
-                     "Raise it with `crmrev config set daily-budget`, or start on them with "
-                     "`crmrev review --new N`.")
+                     "Raise it with `crmrev config set daily-budget`, or start on a deck with "
+                     f"`crmrev review --deck {neutralise(exam['short'][0]['id'])} --new N`.")
     return lines
 
 
