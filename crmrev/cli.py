@@ -9,19 +9,12 @@ import os
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 from typer.core import TyperGroup
 
 from crmrev import __version__
-
-if TYPE_CHECKING:  # imported lazily at run time: start-up stays fast (see benchmarks/)
-    import datetime as dt
-
-    from crmrev.exam import ExamPlan
-    from crmrev.progress import Progress
-    from crmrev.settings import Settings
 from crmrev.errors import EXIT_INTERRUPTED, CrmrevError
 
 # typer ≥ 0.22 vendors click; reach its base exception through a public class either way.
@@ -408,7 +401,7 @@ def due(
 
     settings = _settings(ctx)
     repeats = set(pending_repeats(store.reviews_on(day)))  # failed today: due again today
-    plan = _exam_plan(store, day, settings)
+    plan = store.exam_plan(day, settings.exam_target_recall)
     _emit(due_summary(index, store.due_view(), day, plan, settings.new_per_day,
                       store.known_history(), settings.daily_budget, repeats), as_json, "due_table")
 
@@ -433,7 +426,7 @@ def stats(
 
     settings = _settings(ctx)
     repeats = pending_repeats(store.reviews_on(day))
-    plan = _exam_plan(store, day, settings)
+    plan = store.exam_plan(day, settings.exam_target_recall)
     budget = settings.daily_budget
     per_card = time_estimate(1, store.history, day)["seconds_per_card"]
     outlook = ExamOutlook(store.states, settings.new_per_day, budget.cards(per_card) if budget else None)
@@ -441,13 +434,7 @@ def stats(
                   repeats, outlook), as_json, "stats_view")
 
 
-def _exam_plan(store: Progress, day: dt.date, settings: Settings) -> ExamPlan | None:
-    """The exam plan while an exam date is ahead; without one the memory states are not built."""
-    from crmrev.exam import plan_for, upcoming
 
-    if upcoming(store.exam, day) is None:
-        return None
-    return plan_for(store.exam, day, store.memory, settings.exam_target_recall)
 
 
 @app.command(epilog=_examples("crmrev exam 2027-06-14", "crmrev exam --clear"))

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from crmrev.errors import EXIT_INTERRUPTED, UsageError
-from crmrev.exam import DEFAULT_TARGET, ExamPlan, plan_for
+from crmrev.exam import DEFAULT_TARGET, ExamPlan
 from crmrev.model import Deck
 from crmrev.progress import Progress
 from crmrev.queue import DEFAULT_NEW_PER_DAY, Item, build_queue, cram_queue, new_allowed, select_cards
@@ -89,7 +89,7 @@ def run_review(decks: Sequence[Deck], store: Progress, options: ReviewOptions, t
 
     started = time.monotonic()
     cards = select_cards(decks, options.deck_ids, options.types)
-    exam = plan_for(store.exam, today, store.memory, options.target)
+    exam = store.exam_plan(today, options.target)
     # On exam day the plan schedules nothing more, but the morning of the exam is when cramming helps.
     cram_for = exam or (ExamPlan(today, store.memory, options.target) if store.exam == today else None)
     if options.cram and cram_for is None:

@@ -12,6 +12,7 @@ from crmrev import memory as memory_model
 from crmrev import scheduler
 from crmrev.bulk import collector_paused
 from crmrev.errors import ProgressError
+from crmrev.exam import ExamPlan, plan_for, upcoming
 from crmrev.fsutil import atomic_write, full_fsync, read_regular
 from crmrev.history import History
 from crmrev.memory import Memory
@@ -145,6 +146,13 @@ class Progress:
                                                                   review.grade, review.day)
             self._unremembered.clear()
         return self._memory
+
+    def exam_plan(self, today: dt.date, target: float) -> ExamPlan | None:
+        """The exam plan while the exam date is ahead, else None; without an exam the memory states
+        are never built (a heavy user's first card came 25 ms later for them)."""
+        if upcoming(self.exam, today) is None:
+            return None
+        return plan_for(self.exam, today, self.memory, target)
 
     def recalls_on(self, day: dt.date) -> dict[str, float]:
         """Each seen card's predicted recall on `day`, to 4 decimals. Straight from the snapshot's
