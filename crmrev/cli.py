@@ -427,11 +427,13 @@ def stats(
     settings = _settings(ctx)
     repeats = pending_repeats(store.reviews_on(day))
     plan = store.exam_plan(day, settings.exam_target_recall)
-    budget = settings.daily_budget
-    per_card = time_estimate(1, store.history, day)["seconds_per_card"]
-    outlook = ExamOutlook(store.states, settings.new_per_day, budget.cards(per_card) if budget else None)
-    _emit(compute(all_decks, store.states, view, store.history, day, store.recalls_on(day), store.exam, plan,
-                  repeats, outlook), as_json, "stats_view")
+    outlook = None
+    if plan is not None:
+        budget = settings.daily_budget
+        per_card = time_estimate(1, store.history, day)["seconds_per_card"]
+        outlook = ExamOutlook(store.states, settings.new_per_day, budget.cards(per_card) if budget else None)
+    _emit(compute(all_decks, view, store.history, day, store.recalls_on(day), store.exam, plan, repeats,
+                  outlook), as_json, "stats_view")
 
 
 

@@ -250,25 +250,26 @@ def _past_exam(exam: dt.date, today: dt.date) -> dict:
             "projected": None, "decks": []}
 
 
-def compute(decks: Sequence[DeckIndex], states: dict[str, CardState], view: DueView, history: History,
-            today: dt.date, recalls_today: Mapping[str, float], exam: dt.date | None = None,
-            plan: ExamPlan | None = None, repeats: Collection[str] = (),
-            outlook: ExamOutlook | None = None) -> dict:
-    """Everything `crmrev stats` shows, as plain data (the --json output). `view` holds the same
-    states' dates, as the store has them: re-encoding 20,000 states cost a heavy user 15 ms.
-    `recalls_today`: each seen card's predicted recall today (Progress.recalls_on). `exam` is the exam
-    date as set (shown even once passed); `plan` the exam plan while it is ahead."""
+def compute(decks: Sequence[DeckIndex], view: DueView, history: History, today: dt.date,
+            recalls_today: Mapping[str, float], exam: dt.date | None = None, plan: ExamPlan | None = None,
+            repeats: Collection[str] = (), outlook: ExamOutlook | None = None) -> dict:
+    """Everything `crmrev stats` shows, as plain data (the --json output). `view`: the seen cards'
+    dates and figures, as the store's columns hold them (Progress.due_view). `recalls_today`: each
+    seen card's predicted recall today (Progress.recalls_on). `exam` is the exam date as set (shown
+    even once passed); `plan` the exam plan while it is ahead, with `outlook` (the SM-2 states and
+    settings the projection needs)."""
     dues = Dues(view, plan)
     ids = all_ids(decks)
     per_day = history.per_day()
     current, longest = streaks(set(per_day), today)
     deck_rows, seen_in = [], {}
+    rows, interval = view.rows, view.interval
     for deck in decks:  # one pass over each deck's cards: a heavy user has 20,000
-        seen = seen_in[deck.id] = [(card_id, front, states[card_id])
+        seen = seen_in[deck.id] = [(card_id, front, row)
                                    for card_id, front in zip(deck.card_ids, deck.fronts, strict=True)
-                                   if card_id in states]
+                                   if (row := rows.get(card_id)) is not None]
         deck_rows.append({"id": deck.id, "title": deck.title, "cards": len(deck.card_ids), "seen": len(seen),
-                          "mature": sum(1 for *_, state in seen if state.interval >= MATURE_DAYS)})
+                          "mature": sum(1 for *_, row in seen if interval[row] >= MATURE_DAYS)})
     due_today = dues.count_due_by(ids, today)[0] + (len(set(repeats) & set(ids)) if repeats else 0)
     return {
         "today": today.isoformat(),
@@ -283,10 +284,10 @@ def compute(decks: Sequence[DeckIndex], states: dict[str, CardState], view: DueV
         "forecast": forecast(dues.dates(ids), today),
         "heatmap": heatmap(per_day, today),
         "decks": deck_rows,
-        "deck_easiness": {deck_id: _mean([state.easiness for *_, state in seen])
+        "deck_easiness": {deck_id: _mean([view.easiness[row] for *_, row in seen])
                           for deck_id, seen in seen_in.items()},
-        "hardest": _hardest(seen_in, recalls_today),
-        "exam": (exam_outlook(decks, view, plan, today, outlook or ExamOutlook(states), due_today) if plan
+        "hardest": _hardest(seen_in, view, recalls_today),
+        "exam": (exam_outlook(decks, view, plan, today, outlook, due_today) if plan and outlook
                  else _past_exam(exam, today) if exam else None),
         # Per seen card, as {id: value}: a list of 20,000 objects took `stats --json` 40 ms more to print.
         "predicted_recall": recalls_today,
@@ -295,19 +296,18 @@ def compute(decks: Sequence[DeckIndex], states: dict[str, CardState], view: DueV
     }
 
 
-def _hardest(seen_in: dict[str, list[tuple[str, str, CardState]]],
+def _hardest(seen_in: dict[str, list[tuple[str, str, int]]], view: DueView,
              recalls_today: Mapping[str, float]) -> list[dict]:
     """The cards the learner is most likely to have forgotten today, of those that have lapsed or
     are at risk (AT_RISK)."""
-    def recall(card_id: str) -> float:
-        return recalls_today.get(card_id, 0.0)
-
-    struggling = (card for seen in seen_in.values() for card in seen
-                  if card[2].lapses or recalls_today.get(card[0], 0.0) < AT_RISK)
-    hardest = heapq.nsmallest(HARDEST, struggling,
-                              key=lambda card: (recall(card[0]), -card[2].lapses, card[0]))
-    return [{"id": card_id, "front": front, "lapses": state.lapses, "easiness": state.easiness,
-             "predicted_recall": recall(card_id)} for card_id, front, state in hardest]
+    lapses = view.lapses
+    # (recall, −lapses, id, …) tuples sort as wanted with no key function: ids are unique.
+    ranked = [(recall, -lapses[row], card_id, front, row) for seen in seen_in.values()
+              for card_id, front, row in seen
+              if (recall := recalls_today.get(card_id, 0.0)) < AT_RISK or lapses[row]]
+    return [{"id": card_id, "front": front, "lapses": lapses[row], "easiness": float(view.easiness[row]),
+             "predicted_recall": recall}
+            for recall, _, card_id, front, row in heapq.nsmallest(HARDEST, ranked)]
 
 
 def _mean(values: list[float]) -> float | None:

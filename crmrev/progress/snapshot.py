@@ -101,18 +101,23 @@ def states_from_columns(columns: dict[str, list]) -> dict[str, CardState]:
 
 
 class DueView(NamedTuple):
-    """The three dates counting needs, per seen card, as ISO text (which sorts like the date)."""
+    """What counting and stats need, per seen card, straight from the columns: the three dates as
+    ISO text (which sorts like the date), and the interval, easiness and lapses. Building 20,000
+    CardStates for these took `stats --json` 22 ms."""
 
     rows: dict[str, int]  # card id → its row in the columns
     due: list[str]
     last_review: list[str | None]
     first_seen: list[str | None]
+    interval: list[int]
+    easiness: list[float]
+    lapses: list[int]
 
     @classmethod
     def of_columns(cls, columns: dict[str, list]) -> DueView:
         ids = columns["id"]
         return cls(dict(zip(ids, range(len(ids)), strict=True)), columns["due"], columns["last_review"],
-                   columns["first_seen"])
+                   columns["first_seen"], columns["interval"], columns["easiness"], columns["lapses"])
 
     def introduced_on(self, day: dt.date) -> int:
         """New cards first seen on `day`: what the daily new-card allowance counts."""
