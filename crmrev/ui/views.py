@@ -476,7 +476,7 @@ def _exam(data: dict) -> Group:
 
 def exam_lines(exam: dict) -> list[str]:
     """What "now" and "plan" mean, today's share of the plan, and what the budget leaves out."""
-    lines = ["now: if you stopped studying today · plan: if you review what is due each day "
+    lines = ["now: if you stopped studying today · plan: if you review what comes up each day "
              f"(about {plural(exam['answers_to_exam'], 'answer')} to go)",
              f"Today: {plural(exam['due_today'], 'card')} due and {plural(exam['new_today'], 'new card')}."]
     if exam["short"]:
