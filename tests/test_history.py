@@ -22,6 +22,17 @@ def review(card: str, grade: int, day: dt.date, kind: str = "first") -> Review:
     return Review(card, f"{day.isoformat()}T09:00:00", day, grade, kind)
 
 
+def downgrade(path, version: int, *sections: str) -> bytes:
+    """Rewrite a progress file as an older version would have it: without `sections`."""
+    doc = json.loads(path.read_text())
+    for section in sections:
+        del doc[section]
+    doc["version"] = version
+    old = json.dumps(doc).encode()
+    path.write_bytes(old)
+    return old
+
+
 def random_sessions(path, days=20, seed=3):
     """Sessions on random days with first answers, same-day repeats, cram answers and undos."""
     rng = random.Random(seed)
@@ -135,10 +146,7 @@ def test_a_version_1_snapshot_is_counted_from_its_log_only_when_the_tallies_are_
 
     path = tmp_path / "progress.json"
     random_sessions(path, days=4)
-    doc = json.loads(path.read_text())
-    del doc["history"]
-    doc["version"] = 1
-    path.write_text(json.dumps(doc))
+    downgrade(path, 1, "history")
     reads = []
     real = opening.iter_reviews
     monkeypatch.setattr(opening, "iter_reviews", lambda *args, **kw: reads.append(args) or real(*args, **kw))

@@ -10,7 +10,7 @@ import pytest
 from crmrev import memory
 from crmrev.memory import memories_of
 from crmrev.progress import log_path_for, open_progress
-from tests.test_history import DAY, random_sessions, review
+from tests.test_history import DAY, downgrade, random_sessions, review
 
 
 def test_each_answer_updates_the_memory_by_one_step(tmp_path):
@@ -75,13 +75,7 @@ def test_an_older_progress_file_gains_its_memory_from_the_log_and_loses_nothing(
     random_sessions(path)
     with open_progress(path, writable=False) as store:
         states, history, expected = dict(store.states), store.history.to_json(), dict(store.memory)
-    doc = json.loads(path.read_text())
-    del doc["memory"]
-    if version == 1:
-        del doc["history"]
-    doc["version"] = version
-    old = json.dumps(doc).encode()
-    path.write_bytes(old)
+    old = downgrade(path, version, "memory", *(["history"] if version == 1 else []))
     log_before = log_path_for(path).read_bytes()
     with open_progress(path, writable=False) as store:  # read-only: rebuilt in memory, file untouched
         assert store.memory == expected
@@ -98,10 +92,7 @@ def test_an_older_progress_file_gains_its_memory_from_the_log_and_loses_nothing(
 def test_answers_logged_after_an_old_snapshot_are_remembered_on_top_of_the_rebuild(tmp_path):
     path = tmp_path / "progress.json"
     random_sessions(path, days=6)
-    doc = json.loads(path.read_text())
-    del doc["memory"]
-    doc["version"] = 2
-    path.write_text(json.dumps(doc))
+    downgrade(path, 2, "memory")
     later = DAY + dt.timedelta(days=100)
     # Another answer appended to the log after the snapshot (a crash before the snapshot was saved).
     with open_progress(path, writable=True) as store:

@@ -57,16 +57,23 @@ def _kinds(column: list) -> set[type]:
     return set(map(type, column))
 
 
+def _named_columns(section: dict, names: tuple[str, ...], what: str) -> dict[str, list]:
+    """The section's columns by name, each a list as long as the "id" column (ValueError)."""
+    try:
+        columns = {name: section[name] for name in names}
+    except KeyError as exc:
+        raise ValueError(f"{what} column {exc} is missing") from None
+    ids = columns["id"]
+    if not all(isinstance(column, list) and len(column) == len(ids) for column in columns.values()):
+        raise ValueError(f"{what} columns differ in length")
+    return columns
+
+
 def _checked_columns(cards: dict) -> dict[str, list]:
     """Type-check every column without building objects (C-speed set/map/min), so a damaged
     snapshot is caught on load even when nothing asks for the states."""
-    try:
-        columns = {name: cards[name] for name in COLUMNS}
-    except KeyError as exc:
-        raise ValueError(f"card column {exc} is missing") from None
+    columns = _named_columns(cards, COLUMNS, "card")
     ids = columns["id"]
-    if not all(isinstance(column, list) and len(column) == len(ids) for column in columns.values()):
-        raise ValueError("card columns differ in length")
     ints = [columns[name] for name in ("repetitions", "interval", "lapses", "reviews")]
     if _kinds(ids) - {str} or len(set(ids)) != len(ids):
         raise ValueError("card ids are not unique text")
@@ -149,13 +156,8 @@ def _checked_memory(memory: object, card_ids: list[str]) -> dict[str, list] | No
         return None
     if not isinstance(memory, dict):
         raise ValueError("'memory' is not an object")
-    try:
-        columns = {name: memory[name] for name in MEMORY_COLUMNS}
-    except KeyError as exc:
-        raise ValueError(f"memory column {exc} is missing") from None
+    columns = _named_columns(memory, MEMORY_COLUMNS, "memory")
     ids = columns["id"]
-    if not all(isinstance(column, list) and len(column) == len(ids) for column in columns.values()):
-        raise ValueError("memory columns differ in length")
     distinct = set(ids)
     if _kinds(ids) - {str} or len(distinct) != len(ids):
         raise ValueError("memory card ids are not unique text")
