@@ -431,7 +431,8 @@ def stats(
     if plan is not None:
         budget = settings.daily_budget
         per_card = time_estimate(1, store.history, day)["seconds_per_card"]
-        outlook = ExamOutlook(store.states, settings.new_per_day, budget.cards(per_card) if budget else None)
+        outlook = ExamOutlook(store.states, settings.new_per_day, budget.cards(per_card) if budget else None,
+                              str(budget) if budget else None)
     _emit(compute(all_decks, view, store.history, day, store.recalls_on(day), store.exam, plan, repeats,
                   outlook), as_json, "stats_view")
 
@@ -468,15 +469,19 @@ def exam(
         return
     day = None
     if date is not None:
-        try:
-            day = dt.date.fromisoformat(date.strip())
+        from crmrev.exam import MAX_EXAM_DAYS
+
+        try:  # fromisoformat also takes 20261201 and week dates: the documented form only
+            day = dt.date.fromisoformat(date.strip()) if len(date.strip()) == len("2026-12-01") else None
         except ValueError:
-            raise UsageError(f"{date!r} is not a date", hint="use the form YYYY-MM-DD") from None
+            day = None
+        if day is None:
+            raise UsageError(f"{date!r} is not a date", hint="use the form YYYY-MM-DD")
         if day <= today:
             raise UsageError(f"the exam date {day.isoformat()} is not after today ({today.isoformat()})",
                              hint="give a future date, or --clear")
-        if (day - today).days > 366 * MAX_EXAM_YEARS:
-            raise UsageError(f"the exam date {day.isoformat()} is more than {MAX_EXAM_YEARS} years away",
+        if (day - today).days > MAX_EXAM_DAYS:
+            raise UsageError(f"the exam date {day.isoformat()} is more than ten years away",
                              hint="check the year")
     if day is None and _open_progress(progress, writable=False).exam is None:
         _show_exam(None, today, as_json)  # nothing to clear, so nothing is written
@@ -487,9 +492,6 @@ def exam(
         _say("Exam date cleared: schedules are plain SM-2 again.")
         return
     _show_exam(day, today, as_json)
-
-
-MAX_EXAM_YEARS = 10  # a later date is a typo (2207 for 2027), and plans to it would be meaningless
 
 
 def _show_exam(day, today, as_json: bool) -> None:

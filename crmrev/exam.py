@@ -26,6 +26,9 @@ Day = TypeVar("Day", dt.date, str)
 RUN_UP_DAYS = 7  # final reviews are spread over (at most) the last week before the exam
 LEAD_DAYS = 8    # every card is first seen at least this long before the exam (see pace_new)
 DEFAULT_TARGET = 0.9
+# An exam further ahead is a typo (2207 for 2027): `crmrev exam` refuses it, and one already stored
+# (older versions took any date) gets no plan, whose projection would play out centuries.
+MAX_EXAM_DAYS = 3653  # ten years
 
 
 class ExamPlan(NamedTuple):
@@ -48,7 +51,9 @@ def plan_for(exam: dt.date | None, today: dt.date, memory: Mapping[str, Memory],
              target: float = DEFAULT_TARGET) -> ExamPlan | None:
     """The plan while an exam date is ahead, else None (plain SM-2)."""
     day = upcoming(exam, today)
-    return ExamPlan(day, memory, target) if day is not None else None
+    if day is None or (day - today).days > MAX_EXAM_DAYS:
+        return None
+    return ExamPlan(day, memory, target)
 
 
 def is_due(due: Day, last_review: Day | None, day: Day) -> bool:

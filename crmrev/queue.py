@@ -150,13 +150,16 @@ def build_queue(cards: Sequence[tuple[Card, Deck]], states: dict[str, CardState]
 
 def cram_queue(cards: Sequence[tuple[Card, Deck]], states: dict[str, CardState],
                plan: ExamPlan, exclude: set[str], today: dt.date) -> Queue:
-    """Seen cards not answered today (they were just practised), lowest predicted exam-day recall
-    (memory.py) first; at most one card of a sibling group a day (see Siblings), counting cards in
-    `exclude` and cards reviewed today. held_due counts the seen cards held back."""
+    """Seen cards not answered today (they were just practised) and not due today (a due card is
+    answered as one, moving its schedule; --limit may have left some), lowest predicted exam-day
+    recall (memory.py) first; at most one card of a sibling group a day (see Siblings), counting
+    cards in `exclude` and cards reviewed today. held_due counts the seen cards held back."""
     ranked = []
     for order, (card, deck) in enumerate(cards):
         state, mind = states.get(card.id), plan.memory.get(card.id)
         if state is None or card.id in exclude or (mind is not None and mind.last >= today):
+            continue
+        if is_due(effective_due(card.id, state, plan), state.last_review, today):
             continue
         ranked.append((plan.recall_on_exam_day(card.id), order, Item(card, deck, False)))
     ranked.sort(key=lambda entry: (entry[0], entry[1]))

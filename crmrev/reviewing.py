@@ -93,8 +93,11 @@ def run_review(decks: Sequence[Deck], store: Progress, options: ReviewOptions, t
     # On exam day the plan schedules nothing more, but the morning of the exam is when cramming helps.
     cram_for = exam or (ExamPlan(today, store.memory, options.target) if store.exam == today else None)
     if options.cram and cram_for is None:
-        raise UsageError("--cram needs an exam date, today or later",
-                         hint="set one with `crmrev exam YYYY-MM-DD`")
+        passed = store.exam is not None and store.exam < today
+        raise UsageError("--cram needs an exam date, today or later" + (
+            f": the exam on {store.exam} has passed" if passed else ""),
+            hint="set the next one with `crmrev exam YYYY-MM-DD`" if passed
+            else "set one with `crmrev exam YYYY-MM-DD`")
     seconds_per_card = time_estimate(1, store.known_history(), today)["seconds_per_card"]
     budget_cards = options.budget.cards(seconds_per_card) if options.budget else None
     repeats = pending_repeats(store.reviews_on(today))
@@ -108,7 +111,8 @@ def run_review(decks: Sequence[Deck], store: Progress, options: ReviewOptions, t
     session = Session.start(queue.items, store, today, now, crammer)
     session.seconds_per_card = seconds_per_card
     session.exam = exam
-    outlook = ExamOutlook(store.states, options.per_day, budget_cards)
+    outlook = ExamOutlook(store.states, options.per_day, budget_cards,
+                          str(options.budget) if options.budget else None)
     if session.current is None:
         summary = session_summary([], 0, decks, store.due_view(), today, exam, queue.waiting_after(()),
                                   outlook=outlook)

@@ -41,6 +41,7 @@ class _Step:
     pending: deque[Item]
     shown: int
     review: Review
+    cramming: bool  # whether cramming had begun before this answer
 
 
 @dataclass
@@ -156,7 +157,7 @@ class Session:
                         ms=self._elapsed_ms() if self.timed else None)
         self.progress.record(review)
         self._graded[item.card.id] = item.card
-        self._steps.append(_Step(deque(self.pending), len(self.reviews), review))
+        self._steps.append(_Step(deque(self.pending), len(self.reviews), review, self._cram_started))
         self.pending.popleft()
         if quality < REPEAT_BELOW and review.kind != ReviewKind.CRAM:
             self.pending.append(item)
@@ -171,6 +172,9 @@ class Session:
         step = self._steps.pop()
         self.progress.undo()
         self.pending = step.pending
+        # Undoing the last due card's answer from the first cram card brings back a due card, to be
+        # answered as one; cramming begins again once it is done.
+        self._cram_started = step.cramming
         del self.reviews[step.shown:]
         self.restart_stopwatch()
         return step.review

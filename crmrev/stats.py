@@ -208,6 +208,7 @@ class ExamOutlook(NamedTuple):
     states: Mapping[str, CardState]
     per_day: int = DEFAULT_NEW_PER_DAY
     budget_cards: int | None = None
+    budget: str | None = None  # the setting as the learner wrote it ("30 minutes")
 
 
 def exam_outlook(decks: Sequence[DeckIndex | Deck], view: DueView, plan: ExamPlan, today: dt.date,
@@ -233,6 +234,7 @@ def exam_outlook(decks: Sequence[DeckIndex | Deck], view: DueView, plan: ExamPla
         "due_today": due_today,
         "new_today": min(unseen, new_today(plan, view, today, outlook.per_day, unseen, due_today,
                                            outlook.budget_cards)),
+        "budget": outlook.budget,
         "budget_cards": outlook.budget_cards,
         "short": [{"id": row["id"], "title": row["title"], "cards": row["unseen_at_exam"]}
                   for row in rows if row["unseen_at_exam"]],

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sys
 
 import pytest
 
@@ -12,7 +13,7 @@ from crmrev.exam import LEAD_DAYS, ExamPlan, pace_new
 from crmrev.memory import Memory, recall
 from crmrev.model import CardState
 from crmrev.projection import new_for_day, project, readiness_now
-from tests.helpers import bundled_cards
+from tests.helpers import POSIX_ONLY, bundled_cards, entries, env_for
 
 TODAY = dt.date(2026, 5, 1)
 EXAM = TODAY + dt.timedelta(days=30)
@@ -170,17 +171,84 @@ def test_an_exam_date_years_away_is_taken_for_a_typo(invoke, date, ok):
         exam = json.loads(invoke("stats", "--json", env={"CRMREV_TODAY": "2026-05-01"}).stdout)["exam"]
         assert exam["days_left"] > 3600 and exam["projected"] is not None
     else:
-        assert result.exit_code == 2 and "more than 10 years away" in result.output
-
-
-def test_a_dumb_terminal_is_as_wide_as_it_says(invoke):
-    invoke("exam", "2026-06-01", env={"CRMREV_TODAY": "2026-05-01"})
-    result = invoke("stats", env={"CRMREV_TODAY": "2026-05-01", "TERM": "dumb", "COLUMNS": "40"})
-    assert result.exit_code == 0, result.output
-    assert max(len(line) for line in result.output.splitlines()) <= 40
+        assert result.exit_code == 2 and "more than ten years away" in result.output
 
 
 def test_exam_clear_says_it_cleared(invoke):
     invoke("exam", "2026-06-01", env={"CRMREV_TODAY": "2026-05-01"})
     result = invoke("exam", "--clear", env={"CRMREV_TODAY": "2026-05-01"})
     assert result.exit_code == 0 and "Exam date cleared" in result.output
+
+
+@pytest.mark.parametrize(("budget", "said"), [("5 cards", "daily budget of 5 cards a day"),
+                                              ("1 minute", "daily budget of 1 minute (about 6 cards) a day")])
+def test_the_budget_is_named_as_the_learner_set_it(invoke, budget, said):
+    env = {"CRMREV_TODAY": "2026-05-01", "COLUMNS": "200"}
+    invoke("exam", "2026-05-13", env=env)
+    human = invoke("--set", f"daily-budget={budget}", "stats", env=env).output
+    assert said in " ".join(human.replace("│", " ").split())
+
+
+def test_an_exam_date_must_be_written_yyyy_mm_dd(invoke):
+    result = invoke("exam", "20261201", env={"CRMREV_TODAY": "2026-05-01"})
+    assert result.exit_code == 2 and "is not a date" in result.output
+
+
+def test_an_exam_years_away_already_stored_gets_no_plan(invoke, progress_path):
+    invoke("exam", "2026-06-01", env={"CRMREV_TODAY": "2026-05-01"})
+    doc = json.loads(progress_path.read_text())
+    doc["exam"] = "8999-12-31"  # older versions took any date
+    progress_path.write_text(json.dumps(doc))
+    exam = json.loads(invoke("stats", "--json", env={"CRMREV_TODAY": "2026-05-01"}).stdout)["exam"]
+    assert exam["date"] == "8999-12-31" and exam["projected"] is None
+
+
+def test_cram_after_the_exam_says_it_has_passed(invoke):
+    invoke("exam", "2026-05-03", env={"CRMREV_TODAY": "2026-05-01"})
+    result = invoke("review", "--cram", input="5\n", env={"CRMREV_TODAY": "2026-05-09"})
+    assert result.exit_code == 2 and "the exam on 2026-05-03 has passed" in result.output
+
+
+def test_cram_leaves_cards_due_today_to_be_answered_as_due(invoke, progress_path):
+    invoke("review", "--new", "3", input="4\n4\n4\n", env={"CRMREV_TODAY": "2026-05-01"})  # all due 05-02
+    invoke("exam", "2026-05-20", env={"CRMREV_TODAY": "2026-05-01"})
+    result = invoke("review", "--cram", "--new", "0", "--limit", "1", input="4\n4\n4\n",
+                    env={"CRMREV_TODAY": "2026-05-02"})
+    assert result.exit_code == 0, result.output
+    assert "(cram)" not in result.output  # the two due cards --limit held back are not crammed
+    kinds = [entry["kind"] for entry in entries(progress_path) if entry.get("day") == "2026-05-02"]
+    assert kinds == ["first"]
+
+
+def test_undo_from_the_first_cram_card_brings_back_a_due_card_answered_as_due(tmp_path):
+    from crmrev.decks import load_decks
+    from crmrev.progress import open_progress
+    from crmrev.queue import Item
+    from crmrev.session import Session
+    from tests.helpers import DECKS
+
+    deck = load_decks(DECKS)[0]
+    due, extra = Item(deck.cards[0], deck, False), Item(deck.cards[1], deck, False)
+    day = dt.date(2026, 5, 2)
+    with open_progress(tmp_path / "p.json", writable=True) as store:
+        session = Session.start([due], store, day, lambda: dt.datetime(2026, 5, 2, 9), lambda seen: [extra])
+        assert session.grade(4).kind == "first" and session.cramming
+        session.undo()
+        assert not session.cramming and session.current == due
+        assert session.preview(4) is not None  # the buttons show intervals again
+        assert session.grade(4).kind == "first"
+        assert session.cramming and session.current == extra  # cramming begins again
+        assert session.grade(5).kind == "cram"
+
+
+@POSIX_ONLY
+def test_a_dumb_terminal_draws_to_its_real_width(tmp_path):
+    import pexpect
+
+    env = env_for(tmp_path / "p.json", "2026-05-01", TERM="dumb")
+    env.pop("COLUMNS", None)
+    child = pexpect.spawn(sys.executable, ["-m", "crmrev", "stats"], env=env, encoding="utf-8",
+                          dimensions=(50, 40), timeout=20)
+    child.expect(pexpect.EOF)
+    lines = [line for line in child.before.replace("\r", "").splitlines() if line.strip()]
+    assert lines and max(len(line) for line in lines) <= 40, lines

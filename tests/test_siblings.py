@@ -141,9 +141,10 @@ def test_only_a_sibling_shown_today_holds_a_card_back_not_one_cut_off_by_limit()
 def test_cram_keeps_one_card_per_group_counting_exclude_and_today():
     exam = DAY + dt.timedelta(days=5)
     last = DAY - dt.timedelta(days=4)
-    states = {"a1": seen(DAY, last, interval=30), "a2": seen(DAY, last, interval=1),
-              "a3": seen(DAY, last, interval=6), "b1": seen(DAY, last, interval=2),
-              "b2": seen(DAY, last, interval=3), "c": seen(DAY, last, interval=4)}
+    later = DAY + dt.timedelta(days=2)  # not due today: a due card is answered as due, not crammed
+    states = {"a1": seen(later, last, interval=30), "a2": seen(later, last, interval=1),
+              "a3": seen(later, last, interval=6), "b1": seen(later, last, interval=2),
+              "b2": seen(later, last, interval=3), "c": seen(later, last, interval=4)}
     def plan() -> ExamPlan:  # memories as strong as the SM-2 intervals say
         return ExamPlan(exam, {card_id: from_sm2(state.interval, 2.5, state.last_review)
                                for card_id, state in states.items()})

@@ -152,7 +152,7 @@ class Progress:
         are never built (a heavy user's first card came 25 ms later for them)."""
         if upcoming(self.exam, today) is None:
             return None
-        return plan_for(self.exam, today, self.memory, target)
+        return plan_for(self.exam, today, self.memory, target)  # None too for an exam years away
 
     def recalls_on(self, day: dt.date) -> dict[str, float]:
         """Each seen card's predicted recall on `day`, to 4 decimals. Straight from the snapshot's

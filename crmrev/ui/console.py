@@ -32,10 +32,11 @@ def note_to_show(card: Card) -> str | None:
 def make_console() -> Console:
     console = Console(highlight=False, emoji=False, markup=False, soft_wrap=False)
     if console.is_dumb_terminal:
-        # Rich takes a dumb terminal to be 80 columns whatever its size; screens must fit it too.
+        # Rich takes a dumb terminal to be 80 × 25 whatever its size (unless given both), and
+        # screens must fit it too.
         import shutil
 
-        console.width = shutil.get_terminal_size().columns
+        console.size = shutil.get_terminal_size()
     return console
 
 

@@ -480,9 +480,11 @@ def exam_lines(exam: dict) -> list[str]:
              f"(about {plural(exam['answers_to_exam'], 'answer')} to go)",
              f"Today: {plural(exam['due_today'], 'card')} due and {plural(exam['new_today'], 'new card')}."]
     if exam["short"]:
-        budget = f"{plural(exam['budget_cards'], 'card')} a day" if exam["budget_cards"] is not None else ""
+        cards = plural(exam["budget_cards"] or 0, "card")
+        setting = exam.get("budget") or cards
+        budget = setting if setting.split()[-1] in ("card", "cards") else f"{setting} (about {cards})"
         decks = ", ".join(f"{neutralise(row['title'])} ({row['cards']})" for row in exam["short"])
-        lines.append(f"Your daily budget of {budget} leaves cards unseen on exam day: {decks}. "
+        lines.append(f"Your daily budget of {budget} a day leaves cards unseen on exam day: {decks}. "
                      "Raise it with `crmrev config set daily-budget`, or start on a deck with "
                      f"`crmrev review --deck {neutralise(exam['short'][0]['id'])} --new N`.")
     return lines
