@@ -318,7 +318,8 @@ def review(
     progress: ProgressOption = None,
     new: Annotated[int | None, typer.Option("--new", min=0, metavar="N", help="New cards allowed in "
                                             "this session (default: what is left of the new-per-day "
-                                            "setting, 20).", show_default=False)] = None,
+                                            "setting, 20, or before an exam the plan's pace).",
+                                            show_default=False)] = None,
     limit: Annotated[int | None, typer.Option("--limit", min=1, metavar="N", help="At most this many "
                                               "cards in this session (due cards first).",
                                               show_default=False)] = None,
@@ -414,7 +415,7 @@ def stats(
     as_json: JsonOption = False,
     today: TodayOption = None,
 ) -> None:
-    """Show progress: overview, retention, streak, forecast, heatmap, mastery and hardest cards."""
+    """Show progress: overview, exam readiness, forecast, heatmap, mastery and hardest cards."""
     from crmrev.stats import compute
 
     day = _study_day(ctx, today)
@@ -452,9 +453,10 @@ def exam(
 ) -> None:
     """Set, clear or show the exam date.
 
-    While a date is set, no seen card is scheduled past it: its last review is moved into the week
-    before, spread over those days; `crmrev stats` shows readiness and `review --cram` practises the
-    weakest cards.
+    While a date is ahead, crmrev plans for it: a card predicted to be recalled on exam day below
+    the exam-target-recall setting (0.90) gets a final review in the week before; new cards come fast
+    enough to all be seen in time, within your daily-budget; `crmrev stats` shows readiness now and
+    with the plan, and `review --cram` practises the cards weakest on exam day.
     """
     import datetime as dt
 
