@@ -89,9 +89,9 @@ def run_review(decks: Sequence[Deck], store: Progress, options: ReviewOptions, t
 
     started = time.monotonic()
     cards = select_cards(decks, options.deck_ids, options.types)
-    exam = store.exam_plan(today, options.target)
+    plan = store.exam_plan(today, options.target)
     # On exam day the plan schedules nothing more, but the morning of the exam is when cramming helps.
-    cram_for = exam or (ExamPlan(today, store.memory, options.target) if store.exam == today else None)
+    cram_for = plan or (ExamPlan(today, store.memory, options.target) if store.exam == today else None)
     if options.cram and cram_for is None:
         passed = store.exam is not None and store.exam < today
         raise UsageError("--cram needs an exam date, today or later" + (
@@ -102,19 +102,19 @@ def run_review(decks: Sequence[Deck], store: Progress, options: ReviewOptions, t
     budget_cards = options.budget.cards(seconds_per_card) if options.budget else None
     repeats = pending_repeats(store.reviews_on(today))
     queue = build_queue(cards, store.states, today,
-                        new_limit=_new_limit(decks, store, options, exam, today, budget_cards, repeats),
-                        limit=options.limit, exam=exam, repeats=repeats)
+                        new_limit=_new_limit(decks, store, options, plan, today, budget_cards, repeats),
+                        limit=options.limit, exam=plan, repeats=repeats)
     crammer: Callable[[set[str]], list[Item]] | None = None
     if options.cram and cram_for is not None:
-        plan = cram_for
-        crammer = lambda seen: cram_queue(cards, store.states, plan, seen, today).items  # noqa: E731
+        cram_plan = cram_for
+        crammer = lambda seen: cram_queue(cards, store.states, cram_plan, seen, today).items  # noqa: E731
     session = Session.start(queue.items, store, today, now, crammer)
     session.seconds_per_card = seconds_per_card
-    session.exam = exam
+    session.exam = plan
     outlook = ExamOutlook(store.states, options.per_day, budget_cards,
                           str(options.budget) if options.budget else None)
     if session.current is None:
-        summary = session_summary([], 0, decks, store.due_view(), today, exam, queue.waiting_after(()),
+        summary = session_summary([], 0, decks, store.due_view(), today, plan, queue.waiting_after(()),
                                   outlook=outlook)
         return ReviewResult(summary, finished=True, empty=True)
     with signals_interrupt():
@@ -132,7 +132,7 @@ def run_review(decks: Sequence[Deck], store: Progress, options: ReviewOptions, t
             raise ReviewInterrupted(len(session.reviews), code) from None
     store.save()
     summary = session_summary(session.reviews, time.monotonic() - started, decks, store.due_view(), today,
-                              exam, queue.waiting_after(session.reviewed_cards()),
+                              plan, queue.waiting_after(session.reviewed_cards()),
                               len(pending_repeats(store.reviews_on(today))), store.known_history(),
                               new_left=_new_left(session), outlook=outlook)
     return ReviewResult(summary, finished, empty=False)

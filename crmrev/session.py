@@ -98,8 +98,9 @@ class Session:
         state = self.progress.states.get(card_id)
         if state is None:
             return None
-        mind = self.progress.memory.get(card_id)
-        return capped_due(card_id, state.due, state.last_review, self.exam, mind)
+        if self.exam is None:
+            return state.due
+        return capped_due(card_id, state.due, state.last_review, self.exam, self.progress.memory.get(card_id))
 
     @property
     def position(self) -> tuple[int, int]:
@@ -127,8 +128,10 @@ class Session:
             after = state  # only the day's first grade moves the schedule
         else:
             after = scheduler.review(state, quality, self.today)
-        mind = memory.remember(self.progress.memory.get(item.card.id), quality, self.today)
-        due = capped_due(item.card.id, after.due, after.last_review, self.exam, mind)
+        due = after.due
+        if self.exam is not None:  # the plan judges the card by its memory after this grade
+            mind = memory.remember(self.progress.memory.get(item.card.id), quality, self.today)
+            due = capped_due(item.card.id, after.due, after.last_review, self.exam, mind)
         return (due - self.today).days, again_today
 
     def reviewed_cards(self) -> list[Card]:
