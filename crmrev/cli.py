@@ -652,6 +652,115 @@ def check(
         raise typer.Exit(1)
 
 
+export_app = typer.Typer(no_args_is_help=True)
+app.add_typer(export_app, name="export", help="Take your cards, and your progress, to Anki or a spreadsheet.",
+              epilog=_examples("crmrev export anki", "crmrev export csv --out cards.csv"))
+
+DeckFilterOption = Annotated[list[str] | None, typer.Option(
+    "--deck", help="Only this deck id (repeatable; default: every deck).", show_default=False,
+    autocompletion=_complete_deck_ids)]
+ForceOption = Annotated[bool, typer.Option("--force", help="Replace the output file if it exists.")]
+
+
+def _export_source(ctx: typer.Context, decks: Path | None, progress: Path | None, deck: list[str] | None,
+                   no_progress: bool):
+    """The chosen decks and, unless --no-progress, the progress store (read-only) to export."""
+    from crmrev.export import choose_decks
+
+    chosen = choose_decks(_load_decks(ctx, decks), deck or ())
+    return chosen, (None if no_progress else _open_progress(progress, writable=False))
+
+
+@export_app.command("anki", epilog=_examples("crmrev export anki", "crmrev export anki --deck crm-principles "
+                                             "--out principles.apkg", "crmrev export anki --no-progress"))
+def export_anki(
+    ctx: typer.Context,
+    decks: DecksOption = None,
+    progress: ProgressOption = None,
+    deck: DeckFilterOption = None,
+    out: Annotated[Path, typer.Option("--out", metavar="FILE.apkg", help="The package to write.")]
+    = Path("crmrev.apkg"),
+    no_progress: Annotated[bool, typer.Option("--no-progress", help="The cards only, every one new: no "
+                                              "scheduling and no review history.")] = False,
+    force: ForceOption = False,
+    today: TodayOption = None,
+) -> None:
+    """Write an Anki package (.apkg): one Anki deck per crmrev deck under "CRM revision", with each
+    seen card's schedule and every answer as Anki's review history.
+
+    Import it in Anki with File > Import and tick "Include reviews", or every card arrives as new.
+    Importing a later export again updates the cards' text and keeps Anki's own scheduling.
+    """
+    from crmrev import clock
+    from crmrev.anki_package import package_bytes
+    from crmrev.errors import UsageError
+    from crmrev.export import anki_export
+    from crmrev.fsutil import write_new_file
+    from crmrev.text import plural
+
+    if out.suffix.lower() != ".apkg":
+        raise UsageError(f"{out} does not end in .apkg, and Anki imports only .apkg packages",
+                     hint=f"use --out {out.with_suffix('.apkg')}")
+    day, now = _study_day(ctx, today), clock.now()
+    chosen, store = _export_source(ctx, decks, progress, deck, no_progress)
+    states = store.states if store else {}
+    export = anki_export(chosen, states, store.iter_reviews() if store else (), day)
+    write_new_file(out, package_bytes(export, now, _settings(ctx).day_starts_at), force=force)
+    _say(f"Wrote {out}: {plural(len(chosen), 'deck')}, {plural(len(export.notes), 'note')}, "
+         f"{plural(len(export.schedules), 'card')} with progress, "
+         f"{plural(len(export.reviews), 'review-log row')}.")
+    if no_progress:
+        _say("In Anki: File > Import, choose the file, then Import. Every card arrives as new.")
+    else:
+        _say('In Anki: File > Import, choose the file, tick "Include reviews", then Import '
+             "(without it Anki drops the progress and every card arrives as new).")
+
+
+@export_app.command("csv", epilog=_examples("crmrev export csv", "crmrev export csv --tsv --out quizlet.tsv",
+                                            "crmrev export csv --out - | head"))
+def export_csv(
+    ctx: typer.Context,
+    decks: DecksOption = None,
+    progress: ProgressOption = None,
+    deck: DeckFilterOption = None,
+    out: Annotated[Path | None, typer.Option("--out", metavar="FILE", help="The file to write, or - for "
+                                             "standard output (default: crmrev.csv, or crmrev.tsv).",
+                                             show_default=False)] = None,
+    tsv: Annotated[bool, typer.Option("--tsv", help="Tab-separated, for tools that import TSV (Quizlet); "
+                                      "also chosen by an --out name ending .tsv.")] = False,
+    no_progress: Annotated[bool, typer.Option("--no-progress", help="Leave the progress columns "
+                                              "empty.")] = False,
+    force: ForceOption = False,
+    today: TodayOption = None,
+) -> None:
+    """Write every card as a spreadsheet row: id, deck, type, front, back, source and, for a card
+    you have seen, its due date, interval, EF, repetitions, lapses and predicted recall today.
+
+    UTF-8 with a header row, quoted as Excel and LibreOffice expect.
+    """
+    from crmrev.export import csv_text
+    from crmrev.fsutil import write_new_file
+    from crmrev.text import plural
+
+    tab = tsv or (out is not None and out.suffix.lower() == ".tsv")
+    target = out if out is not None else Path("crmrev.tsv" if tab else "crmrev.csv")
+    day = _study_day(ctx, today)
+    chosen, store = _export_source(ctx, decks, progress, deck, no_progress)
+    states = store.states if store else {}
+    recalls = store.recalls_on(day) if store else {}
+    if str(target) == "-":
+        # Text mode turns "\n" into the platform's line end; neutralise: no deck text may drive a terminal.
+        from crmrev.text import neutralise
+
+        sys.stdout.write(neutralise(csv_text(chosen, states, recalls, tab, line_end="\n")[0]))
+        return
+    text, rows, seen = csv_text(chosen, states, recalls, tab)
+    # A byte-order mark: without one, Excel reads UTF-8 as the Windows code page and en dashes turn
+    # into "â€“". TSV goes to tools that read UTF-8 and would keep the mark as part of the first name.
+    write_new_file(target, (text if tab else "\ufeff" + text).encode("utf-8"), force=force)
+    _say(f"Wrote {target}: {plural(rows, 'card')}, {seen} with progress.")
+
+
 def _drop_output() -> None:
     """Point stdout at the null device, so Python's own flush at exit has nothing left to fail on."""
     devnull = os.open(os.devnull, os.O_WRONLY)

@@ -72,3 +72,9 @@ class ProgressInUse(ProgressError):
     """Another session holds the progress lock."""
 
     exit_code = 3
+
+
+class OutputFileError(CrmrevError):
+    """A file the learner asked crmrev to write (an export) cannot be written there."""
+
+    exit_code = 73  # EX_CANTCREAT

@@ -1,4 +1,4 @@
-"""Crash-safe file replacement, shared by deck writing and the progress store."""
+"""Crash-safe file replacement, shared by deck writing, the progress store and exports."""
 
 from __future__ import annotations
 
@@ -92,3 +92,29 @@ def read_regular(path: Path) -> bytes:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise OSError(errno.EINVAL, "not a regular file", str(path))
         return handle.read()
+
+
+def write_new_file(path: Path, data: bytes, *, force: bool) -> None:
+    """Write an output file the learner named (an export): never over an existing file unless
+    `force`, and atomically, so a failed write leaves whatever was there."""
+    from crmrev.errors import OutputFileError, UsageError
+
+    try:
+        is_folder, exists, parent_exists = path.is_dir(), path.exists(), path.parent.is_dir()
+    except OSError as exc:  # a folder on the way that this user may not enter
+        raise OutputFileError(f"cannot reach the file: {exc.strerror or exc}", path=str(path),
+                              hint="choose a folder you can write to with --out; nothing was changed"
+                              ) from None
+    if is_folder:
+        raise UsageError(f"{path} is a folder", hint="give a file name with --out")
+    if exists and not force:
+        raise UsageError(f"{path} already exists", hint="pass --force to replace it, or choose another --out")
+    if not parent_exists:
+        raise OutputFileError(f"the folder {path.parent} does not exist", path=str(path),
+                              hint="create it first, or choose another --out")
+    try:
+        atomic_write(path, data)
+    except OSError as exc:
+        raise OutputFileError(f"cannot write the file: {exc.strerror or exc}", path=str(path),
+                              hint="choose a folder you can write to with --out; nothing was changed"
+                              ) from None
