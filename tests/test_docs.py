@@ -32,6 +32,23 @@ def test_command_has_help_and_readme_section(invoke, command):
     assert re.search(rf"\| `crmrev {command}\b", README)
 
 
+SUBCOMMANDS = [(group.name, command.name) for group in app.registered_groups
+               for command in group.typer_instance.registered_commands if group.name != "config"]
+
+
+def test_there_are_subcommands():
+    assert {("export", "anki"), ("export", "csv")} <= set(SUBCOMMANDS)
+
+
+@pytest.mark.parametrize("group, command", SUBCOMMANDS)
+def test_subcommand_has_help_and_readme_section(invoke, group, command):
+    """`config`'s subcommands share one section; the others each have their own."""
+    result = invoke(group, command, "--help")
+    assert result.exit_code == 0 and "Usage" in result.output
+    assert f"### `crmrev {group} {command}`" in README
+    assert re.search(rf"\| `crmrev {group} {command}\b", README)
+
+
 def test_python_dash_m_and_version():
     result = subprocess.run([sys.executable, "-m", "crmrev", "--version"], capture_output=True, text=True,
                             cwd=ROOT, timeout=60)
@@ -65,7 +82,8 @@ def test_help_text_is_shown_literally(invoke):
 
 
 HELP_COMMANDS = [(), ("build",), ("review",), ("due",), ("stats",), ("exam",), ("check",), ("config",),
-            ("config", "get"), ("config", "set"), ("config", "unset"), ("config", "path")]
+            ("config", "get"), ("config", "set"), ("config", "unset"), ("config", "path"),
+            ("export",), ("export", "anki"), ("export", "csv")]
 
 
 @pytest.mark.parametrize("command", HELP_COMMANDS, ids=lambda c: " ".join(c) or "crmrev")
