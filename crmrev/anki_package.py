@@ -17,6 +17,7 @@ import itertools
 import json
 import sqlite3
 import zipfile
+from typing import NamedTuple
 
 from crmrev.export import NOTE_FIELDS, AnkiExport
 
@@ -49,18 +50,23 @@ def stable_id(*parts: str) -> int:
     return (1 << 30) + int.from_bytes(digest[:4], "big") % (1 << 30)
 
 
-def package_bytes(export: AnkiExport, now: dt.datetime, day_starts_at: int) -> bytes:
+class Package(NamedTuple):
+    data: bytes       # the .apkg file
+    review_rows: int  # how many answers its review log holds
+
+
+def package_bytes(export: AnkiExport, now: dt.datetime, day_starts_at: int) -> Package:
     """The .apkg file. `now` stamps the notes: Anki updates a note on import only when the file's
     copy is newer than its own. `day_starts_at` is the hour the learner's study day begins."""
-    collection = _collection(export, now, day_starts_at)
+    collection, review_rows = _collection(export, now, day_starts_at)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
         package.writestr("collection.anki2", collection)
         package.writestr("media", "{}")
-    return buffer.getvalue()
+    return Package(buffer.getvalue(), review_rows)
 
 
-def _collection(export: AnkiExport, now: dt.datetime, day_starts_at: int) -> bytes:
+def _collection(export: AnkiExport, now: dt.datetime, day_starts_at: int) -> tuple[bytes, int]:
     import warnings
 
     with warnings.catch_warnings():  # genanki's own deprecation notices are not the learner's business
@@ -79,10 +85,10 @@ def _collection(export: AnkiExport, now: dt.datetime, day_starts_at: int) -> byt
         cursor = connection.cursor()
         stamp = now.timestamp()
         genanki.Package(list(decks.values())).write_to_db(cursor, stamp, itertools.count(int(stamp * 1000)))
-        _schedule(cursor, export, int(stamp))
+        review_rows = _schedule(cursor, export, int(stamp))
         _configure(cursor, export.epoch, day_starts_at)
         connection.commit()
-        return connection.serialize()
+        return connection.serialize(), review_rows
     finally:
         connection.close()
 
@@ -94,7 +100,7 @@ def _card_ids(cursor: sqlite3.Cursor, export: AnkiExport) -> dict[str, int]:
     return {by_guid[guid]: card for card, guid in rows}
 
 
-def _schedule(cursor: sqlite3.Cursor, export: AnkiExport, stamp: int) -> None:
+def _schedule(cursor: sqlite3.Cursor, export: AnkiExport, stamp: int) -> int:
     card_ids = _card_ids(cursor, export)
     new_position = itertools.count(1)
     for note in export.notes:
@@ -106,13 +112,18 @@ def _schedule(cursor: sqlite3.Cursor, export: AnkiExport, stamp: int) -> None:
         cursor.execute(
             "UPDATE cards SET type = 2, queue = 2, due = ?, ivl = ?, factor = ?, reps = ?, lapses = ?,"
             " mod = ? WHERE id = ?",
-            ((schedule.due - export.epoch).days, schedule.interval, schedule.ease, schedule.reps,
+            ((schedule.due - export.epoch).days, schedule.interval, schedule.ease, schedule.reviews,
              schedule.lapses, stamp, card_ids[note.card_id]))
     cursor.executemany(
         "INSERT INTO revlog (id, cid, usn, ease, ivl, lastIvl, factor, time, type)"
         " VALUES (?, ?, -1, ?, ?, ?, ?, ?, ?)",
-        [(row.id_ms, card_ids[row.card_id], row.ease, row.interval, row.last_interval, row.factor,
-          row.time_ms, row.kind) for row in export.reviews])
+        ((row.id_ms, card_ids[row.card_id], row.ease, row.interval, row.last_interval, row.factor,
+          row.time_ms, row.kind) for row in export.reviews))
+    # Anki's review count is every answer, repeats and cram included.
+    cursor.execute("UPDATE cards SET reps = max(reps, (SELECT count() FROM revlog WHERE cid = cards.id))"
+                   " WHERE type = 2")
+    (review_rows,) = cursor.execute("SELECT count() FROM revlog").fetchone()
+    return int(review_rows)
 
 
 def _configure(cursor: sqlite3.Cursor, epoch: dt.date, day_starts_at: int) -> None:

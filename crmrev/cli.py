@@ -705,10 +705,11 @@ def export_anki(
     chosen, store = _export_source(ctx, decks, progress, deck, no_progress)
     states = store.states if store else {}
     export = anki_export(chosen, states, store.iter_reviews() if store else (), day)
-    write_new_file(out, package_bytes(export, now, _settings(ctx).day_starts_at), force=force)
+    package = package_bytes(export, now, _settings(ctx).day_starts_at)
+    write_new_file(out, package.data, force=force)
     _say(f"Wrote {out}: {plural(len(chosen), 'deck')}, {plural(len(export.notes), 'note')}, "
          f"{plural(len(export.schedules), 'card')} with progress, "
-         f"{plural(len(export.reviews), 'review-log row')}.")
+         f"{plural(package.review_rows, 'review-log row')}.")
     if no_progress:
         _say("In Anki: File > Import, choose the file, then Import. Every card arrives as new.")
     else:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 from pathlib import Path
 
 import pytest
@@ -215,3 +216,34 @@ def test_card_text_is_shown_as_written_not_as_html(invoke, tmp_path, collection)
     assert "R&amp;D &lt;b&gt;not bold&lt;/b&gt; – “quoted”?" in question
     assert "<b>" not in question
 
+
+
+def test_three_weeks_of_real_reviews_arrive_as_crmrev_has_them(invoke, tmp_path, collection, progress_path):
+    """A learner's history made by `crmrev review` itself, three weeks of it, then the export: Anki
+    must find due what crmrev finds due, and hold every card's schedule and every answer."""
+    answers = ["good", "good", "again", "easy", "good", "hard", "good", "again", "good", "easy"] * 6
+    for day in range(-21, 0, 2):
+        result = invoke("review", "--limit", "12", "--today", study_day(day), input="\n".join(answers) + "\n")
+        assert result.exit_code == 0, result.output
+    due = invoke("due", "--json")
+    assert due.exit_code == 0
+    crmrev_due = json.loads(due.stdout)
+    package = tmp_path / "crmrev.apkg"
+    export(invoke, package)
+
+    import_into(collection, package)
+
+    from crmrev.progress import open_progress
+
+    with open_progress(progress_path, writable=False) as store:
+        states = store.states
+        answered = sum(1 for _ in store.iter_reviews())
+    assert crmrev_due["due_today"] > 0 and len(states) > 30
+    assert len(collection.find_cards("is:due")) == crmrev_due["due_today"]
+    assert len(collection.find_cards("is:new")) == crmrev_due["unseen"]
+    assert collection.db.scalar("SELECT count() FROM revlog") == answered
+    today = dt.date.fromisoformat(study_day())
+    for card_id, state in states.items():
+        card = card_of(collection, card_id)
+        assert (card.ivl, card.due - collection.sched.today, card.factor, card.lapses) == (
+            state.interval, (state.due - today).days, round(state.easiness * 1000), state.lapses), card_id
