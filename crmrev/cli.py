@@ -663,12 +663,24 @@ ForceOption = Annotated[bool, typer.Option("--force", help="Replace the output f
 
 
 def _export_source(ctx: typer.Context, decks: Path | None, progress: Path | None, deck: list[str] | None,
-                   no_progress: bool):
-    """The chosen decks and, unless --no-progress, the progress store (read-only) to export."""
+                   no_progress: bool, progress_needed: bool = False):
+    """The chosen decks and, unless --no-progress, the progress store (read-only) to export. With
+    `progress_needed`, a progress file that is not there is an error, not a fresh start."""
+    from crmrev.errors import UsageError
     from crmrev.export import choose_decks
+    from crmrev.progress import log_path_for, resolve_path
 
     chosen = choose_decks(_load_decks(ctx, decks), deck or ())
-    return chosen, (None if no_progress else _open_progress(progress, writable=False))
+    if no_progress:
+        return chosen, None
+    path, _ = resolve_path(progress)
+    if progress_needed and not (os.path.lexists(path) or os.path.lexists(log_path_for(path))):
+        # Anki never changes the schedule of a card it already has: a package of new cards imported
+        # by mistake would keep the learner's real progress out of Anki for good.
+        raise UsageError(f"there is no progress at {path}",
+                         hint="check --progress (or CRMREV_PROGRESS); to export the cards alone, every "
+                              "one new, pass --no-progress")
+    return chosen, _open_progress(progress, writable=False)
 
 
 @export_app.command("anki", epilog=_examples("crmrev export anki", "crmrev export anki --deck crm-principles "
@@ -698,13 +710,16 @@ def export_anki(
     from crmrev.fsutil import write_new_file
     from crmrev.text import plural
 
-    if out.suffix.lower() != ".apkg":
+    if out.suffix.lower() != ".apkg" and not os.path.isdir(out):  # a folder: write_new_file says so
         raise UsageError(f"{out} does not end in .apkg, and Anki imports only .apkg packages",
                      hint=f"use --out {out.with_suffix('.apkg')}")
     day, now = _study_day(ctx, today), clock.now()
-    chosen, store = _export_source(ctx, decks, progress, deck, no_progress)
+    chosen, store = _export_source(ctx, decks, progress, deck, no_progress, progress_needed=True)
     states = store.states if store else {}
-    export = anki_export(chosen, states, store.iter_reviews() if store else (), day)
+    from crmrev.session import pending_repeats
+
+    owed = pending_repeats(store.reviews_on(day)) if store else []
+    export = anki_export(chosen, states, store.iter_reviews() if store else (), day, owed)
     package = package_bytes(export, now, _settings(ctx).day_starts_at)
     write_new_file(out, package.data, force=force)
     _say(f"Wrote {out}: {plural(len(chosen), 'deck')}, {plural(len(export.notes), 'note')}, "
@@ -717,7 +732,7 @@ def export_anki(
              "(without it Anki drops the progress and every card arrives as new).")
 
 
-@export_app.command("csv", epilog=_examples("crmrev export csv", "crmrev export csv --tsv --out quizlet.tsv",
+@export_app.command("csv", epilog=_examples("crmrev export csv", "crmrev export csv --tsv --out cards.tsv",
                                             "crmrev export csv --out - | head"))
 def export_csv(
     ctx: typer.Context,
@@ -727,7 +742,7 @@ def export_csv(
     out: Annotated[Path | None, typer.Option("--out", metavar="FILE", help="The file to write, or - for "
                                              "standard output (default: crmrev.csv, or crmrev.tsv).",
                                              show_default=False)] = None,
-    tsv: Annotated[bool, typer.Option("--tsv", help="Tab-separated, for tools that import TSV (Quizlet); "
+    tsv: Annotated[bool, typer.Option("--tsv", help="Tab-separated, for tools that import TSV; "
                                       "also chosen by an --out name ending .tsv.")] = False,
     no_progress: Annotated[bool, typer.Option("--no-progress", help="Leave the progress columns "
                                               "empty.")] = False,

@@ -127,12 +127,16 @@ def csv_text(decks: Sequence[Deck], states: Mapping[str, CardState], recalls: Ma
 # -- Anki
 
 def anki_export(decks: Sequence[Deck], states: Mapping[str, CardState], reviews: Iterable[Review],
-                today: dt.date) -> AnkiExport:
+                today: dt.date, owed_today: Iterable[str] = ()) -> AnkiExport:
     """The package for `decks`, with the progress in `states` and `reviews` (pass empty ones for
-    new cards only). Answers to cards outside `decks` are left out."""
+    new cards only). Answers to cards outside `decks` are left out. Cards in `owed_today` still owe
+    today's same-day repeat (session.pending_repeats): crmrev shows them again today, so Anki has
+    them due today rather than on their SM-2 date."""
     card_ids = {card.id for deck in decks for card in deck.cards}
-    schedules = {card_id: AnkiSchedule(state.interval, state.due, ease_of(state.easiness), state.reviews,
-                                       state.lapses)
+    owed = set(owed_today)
+    schedules = {card_id: AnkiSchedule(state.interval,
+                                       min(state.due, today) if card_id in owed else state.due,
+                                       ease_of(state.easiness), state.reviews, state.lapses)
                  for card_id, state in states.items() if card_id in card_ids}
     names = [f"{PARENT_DECK}::{_deck_name(deck.title)}" for deck in decks]
     notes = tuple(note_of(card, deck, name) for deck, name in zip(decks, names, strict=True)
@@ -181,20 +185,25 @@ def review_log(reviews: Iterable[Review], card_ids: set[str]) -> Iterator[AnkiRe
     used: set[int] = set()
     last_moment = last_id = -1
     for review in reviews:
-        if not identities.first_time(review) or review.card not in card_ids:
+        if not identities.first_time(review):
             continue
-        before = running.get(review.card)
-        after = before
-        if review.kind == ReviewKind.FIRST:
-            after = running[review.card] = scheduler.review(before, review.grade, review.day)
+        # Every answer gets its id, exported or not, so that an answer has the same id in every
+        # export whatever decks it holds: Anki skips a row whose id it has, and a one-deck export
+        # imported before a full one would otherwise shadow other cards' answers. Answers logged
+        # in the same second (a bulk import writes thousands) follow the last one's id, rather
+        # than each walking past every id taken before it.
         moment = moment_ms(review)
-        # Answers logged in the same second (a bulk import writes thousands) follow the last one's
-        # id, rather than each walking past every id taken before it.
         id_ms = last_id + 1 if moment == last_moment else moment
         while id_ms in used:
             id_ms += 1
         used.add(id_ms)
         last_moment, last_id = moment, id_ms
+        if review.card not in card_ids:
+            continue
+        before = running.get(review.card)
+        after = before
+        if review.kind == ReviewKind.FIRST:
+            after = running[review.card] = scheduler.review(before, review.grade, review.day)
         yield AnkiReview(id_ms, review.card, rating_of(review.grade),
                          after.interval if after else 0, before.interval if before else 0,
                          ease_of(after.easiness) if after else 0,

@@ -100,13 +100,19 @@ def write_new_file(path: Path, data: bytes, *, force: bool) -> None:
     from crmrev.errors import OutputFileError, UsageError
 
     try:
-        is_folder, exists, parent_exists = path.is_dir(), path.exists(), path.parent.is_dir()
+        is_folder, exists, parent_exists = path.is_dir(), os.path.lexists(path), path.parent.is_dir()
+        regular = not exists or stat.S_ISREG(os.lstat(path).st_mode)
     except OSError as exc:  # a folder on the way that this user may not enter
         raise OutputFileError(f"cannot reach the file: {exc.strerror or exc}", path=str(path),
                               hint="choose a folder you can write to with --out; nothing was changed"
                               ) from None
     if is_folder:
         raise UsageError(f"{path} is a folder", hint="give a file name with --out")
+    if not regular:
+        # Replacing it would turn a device into a file, cut a pipe's reader off, or break a link.
+        raise UsageError(f"{path} is not a regular file (a device, pipe or link), and crmrev writes "
+                         "exports only as new files or over regular ones",
+                         hint="give a plain file name with --out (for the CSV on standard output: --out -)")
     if exists and not force:
         raise UsageError(f"{path} already exists", hint="pass --force to replace it, or choose another --out")
     if not parent_exists:

@@ -36,15 +36,16 @@ def history(progress_path):
        overdue since yesterday
     c: 5 today, its first sight -> interval 1, EF 2.60, due tomorrow
     d: 2 today, its first sight, then a repeat (4) -> interval 1, EF 2.18, no lapse (never known)
+    e: 4 three days ago, 1 today and its repeat not yet given -> crmrev shows it again today
     """
-    a, b, c, d = (card.id for card in load_decks(DECKS)[0].cards[:4])
+    a, b, c, d, e = (card.id for card in load_decks(DECKS)[0].cards[:5])
     record(progress_path, [
-        (study_day(-3), a, 4, "first"), (study_day(-3), b, 4, "first"),
+        (study_day(-3), a, 4, "first"), (study_day(-3), b, 4, "first"), (study_day(-3), e, 4, "first"),
         (study_day(-2), a, 4, "first"), (study_day(-2), b, 1, "first"), (study_day(-2), b, 4, "repeat"),
         (study_day(0), a, 5, "cram"), (study_day(0), c, 5, "first"),
-        (study_day(0), d, 2, "first"), (study_day(0), d, 4, "repeat"),
+        (study_day(0), d, 2, "first"), (study_day(0), d, 4, "repeat"), (study_day(0), e, 1, "first"),
     ])
-    return a, b, c, d
+    return a, b, c, d, e
 
 
 def export(invoke, out: Path, *args: str, env: dict | None = None):
@@ -84,7 +85,7 @@ def test_decks_notes_fields_and_tags_arrive(invoke, tmp_path, collection, histor
     result = export(invoke, package)
     decks = load_decks(DECKS)
     total = sum(len(deck.cards) for deck in decks)
-    assert f"{len(decks)} decks, {total} notes, 4 cards with progress" in result.output
+    assert f"{len(decks)} decks, {total} notes, 5 cards with progress" in result.output
     assert '"Include reviews"' in result.output
 
     log = import_into(collection, package)
@@ -109,7 +110,7 @@ def test_decks_notes_fields_and_tags_arrive(invoke, tmp_path, collection, histor
 
 
 def test_scheduling_and_review_log_arrive(invoke, tmp_path, collection, history):
-    a, b, c, d = history
+    a, b, c, d, e = history
     package = tmp_path / "crm.apkg"
     export(invoke, package)
     import_into(collection, package)
@@ -124,16 +125,17 @@ def test_scheduling_and_review_log_arrive(invoke, tmp_path, collection, history)
     assert schedule(b) == (*review, 1, -1, 1960, 3, 1)
     assert schedule(c) == (*review, 1, 1, 2600, 1, 0)
     assert schedule(d) == (*review, 1, 1, 2180, 2, 0)
-    # Anki shows the overdue card today, as crmrev would: the only one due.
-    assert collection.find_cards("is:due") == [card_of(collection, b).id]
+    assert schedule(e) == (*review, 1, 0, 1960, 2, 1)     # owes today's repeat: due today, not tomorrow
+    # Anki shows today what crmrev would: the overdue card and the repeat still owed.
+    assert sorted(collection.find_cards("is:due")) == sorted([card_of(collection, b).id, card_of(collection, e).id])
 
     new = collection.find_cards("is:new")
-    assert len(new) == collection.card_count() - 4
+    assert len(new) == collection.card_count() - 5
     assert all((card.type, card.queue) == (CARD_TYPE_NEW, QUEUE_TYPE_NEW)
                for card in map(collection.get_card, new))
 
     rows = collection.db.all("SELECT cid, ease, type, ivl, lastIvl, factor FROM revlog ORDER BY id")
-    assert len(rows) == 9
+    assert len(rows) == 11
     by_card: dict[int, list] = {}
     for cid, *rest in rows:
         by_card.setdefault(cid, []).append(tuple(rest))
@@ -157,7 +159,7 @@ def test_without_progress_every_card_is_new(invoke, tmp_path, collection, histor
 
 def test_new_cards_keep_deck_order(invoke, tmp_path, collection):
     package = tmp_path / "crm.apkg"
-    export(invoke, package, "--deck", "crm-principles")
+    export(invoke, package, "--deck", "crm-principles", "--no-progress")
     import_into(collection, package)
 
     ordered = sorted(map(collection.get_card, collection.find_cards("is:new")), key=lambda card: card.due)
@@ -200,7 +202,7 @@ def test_exporting_again_after_a_text_fix_updates_the_note(invoke, tmp_path, col
     again = card_of(collection, a)
     assert html.unescape(again.note()["Front"]) == old_front.replace("capital letters", "BLOCK CAPITALS")
     assert (again.ivl, again.due, again.reps) == (answered.ivl, answered.due, answered.reps)
-    assert collection.db.scalar("SELECT count() FROM revlog") == 9  # the history is not doubled
+    assert collection.db.scalar("SELECT count() FROM revlog") == 11  # the history is not doubled
 
 
 def test_card_text_is_shown_as_written_not_as_html(invoke, tmp_path, collection):
@@ -208,7 +210,7 @@ def test_card_text_is_shown_as_written_not_as_html(invoke, tmp_path, collection)
     decks.mkdir()
     (decks / "tiny.yaml").write_text(TINY_DECK.replace("Card A?", "'R&D <b>not bold</b> – “quoted”?'"))
     package = tmp_path / "tiny.apkg"
-    export(invoke, package, "--decks", decks)
+    export(invoke, package, "--decks", decks, "--no-progress")
     import_into(collection, package)
 
     (anki_id,) = collection.find_cards('"CardId:a"')
@@ -247,3 +249,32 @@ def test_three_weeks_of_real_reviews_arrive_as_crmrev_has_them(invoke, tmp_path,
         card = card_of(collection, card_id)
         assert (card.ivl, card.due - collection.sched.today, card.factor, card.lapses) == (
             state.interval, (state.due - today).days, round(state.easiness * 1000), state.lapses), card_id
+
+
+def test_a_one_deck_export_then_a_full_one_keeps_every_answer(invoke, tmp_path, collection, progress_path):
+    """Anki skips a review-log row whose id it already has: an answer must keep its id whichever
+    decks an export holds, even among answers given in the same second (as the helper records)."""
+    decks = load_decks(DECKS)
+    other, principles = decks[1].cards[:3], decks[0].cards[:3]
+    answers = [(study_day(-1), card.id, 4, "first") for card in (*other, *principles)]
+    record(progress_path, answers)  # all six at 09:00:00 of the same day
+    part, whole = tmp_path / "part.apkg", tmp_path / "whole.apkg"
+    export(invoke, part, "--deck", decks[0].id)
+    export(invoke, whole)
+
+    import_into(collection, part)
+    import_into(collection, whole)
+
+    assert collection.db.scalar("SELECT count() FROM revlog") == len(answers)
+    for card in (*other, *principles):
+        assert collection.db.scalar("SELECT count() FROM revlog WHERE cid = ?", card_of(collection, card.id).id) == 1
+
+
+def test_no_progress_file_is_an_error_not_a_package_of_new_cards(invoke, tmp_path):
+    """Importing new cards first would keep the real progress out of Anki for good."""
+    missing = tmp_path / "progres.json"
+    result = invoke("export", "anki", "--out", tmp_path / "x.apkg", "--progress", missing)
+
+    assert result.exit_code == 2
+    assert f"there is no progress at {missing}" in result.output and "--no-progress" in result.output
+    assert not (tmp_path / "x.apkg").exists()

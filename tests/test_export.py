@@ -68,7 +68,7 @@ def test_csv_is_utf8_with_a_mark_for_excel_and_crlf_lines(invoke, tmp_path, tiny
     assert '"Quote “this”, then a comma, and a ""straight"" one – ok?"'.encode() in data
 
 
-def test_tsv_for_quizlet_has_no_mark_and_tabs(invoke, tmp_path, tiny):
+def test_tsv_has_no_mark_and_tabs(invoke, tmp_path, tiny):
     out = tmp_path / "cards.tsv"  # the name alone chooses tabs
     assert invoke("export", "csv", "--decks", tiny, "--out", out).exit_code == 0
 
@@ -127,12 +127,12 @@ def test_an_existing_file_is_kept_unless_forced(invoke, tmp_path, kind, name):
     out = tmp_path / name
     out.write_bytes(b"my own file")
 
-    refused = invoke("export", kind, "--out", out)
+    refused = invoke("export", kind, "--out", out, "--no-progress")
     assert refused.exit_code == 2
     assert f"{out} already exists" in refused.output and "--force" in refused.output
     assert out.read_bytes() == b"my own file"
 
-    forced = invoke("export", kind, "--out", out, "--force")
+    forced = invoke("export", kind, "--out", out, "--force", "--no-progress")
     assert forced.exit_code == 0, forced.output
     assert out.read_bytes() != b"my own file" and out.stat().st_size > 1000
 
@@ -140,7 +140,7 @@ def test_an_existing_file_is_kept_unless_forced(invoke, tmp_path, kind, name):
 @pytest.mark.parametrize("kind, name", [("anki", "x.apkg"), ("csv", "x.csv")])
 def test_a_missing_folder_is_named(invoke, tmp_path, kind, name):
     out = tmp_path / "no such folder" / name
-    result = invoke("export", kind, "--out", out)
+    result = invoke("export", kind, "--out", out, "--no-progress")
 
     assert result.exit_code == 73
     assert f"the folder {out.parent} does not exist" in result.output and "Traceback" not in result.output
@@ -149,12 +149,12 @@ def test_a_missing_folder_is_named(invoke, tmp_path, kind, name):
 def test_a_folder_is_not_a_file_name(invoke, tmp_path):
     folder = tmp_path / "exports.apkg"
     folder.mkdir()
-    result = invoke("export", "anki", "--out", folder, "--force")
+    result = invoke("export", "anki", "--out", folder, "--force", "--no-progress")
     assert result.exit_code == 2 and "is a folder" in result.output
 
 
 def test_anki_needs_the_apkg_suffix(invoke, tmp_path):
-    result = invoke("export", "anki", "--out", tmp_path / "cards.zip")
+    result = invoke("export", "anki", "--out", tmp_path / "cards.zip", "--no-progress")
     assert result.exit_code == 2
     assert "Anki imports only .apkg" in result.output and "cards.apkg" in result.output
     assert not (tmp_path / "cards.zip").exists()
@@ -213,3 +213,27 @@ def test_a_folder_that_cannot_be_entered_is_reported(unprivileged_export):
 
     assert code == 73, output
     assert "cannot reach the file: Permission denied" in output and "internal error" not in output
+
+
+@pytest.mark.skipif(os.name != "posix", reason="FIFOs and symbolic links as a learner makes them")
+@pytest.mark.parametrize("kind, name", [("anki", "x.apkg"), ("csv", "x.csv")])
+def test_a_link_or_pipe_is_not_replaced_even_with_force(invoke, tmp_path, kind, name):
+    target = tmp_path / f"real-{name}"
+    target.write_bytes(b"kept")
+    link, pipe = tmp_path / name, tmp_path / f"pipe-{name}"
+    link.symlink_to(target)
+    os.mkfifo(pipe)
+
+    for out in (link, pipe):
+        result = invoke("export", kind, "--out", out, "--force", "--no-progress")
+        assert result.exit_code == 2, result.output
+        assert "is not a regular file" in result.output
+    assert link.is_symlink() and target.read_bytes() == b"kept"
+    assert stat.S_ISFIFO(pipe.stat().st_mode)
+
+
+def test_csv_without_a_progress_file_is_every_card_unseen(invoke, tmp_path):
+    out = tmp_path / "cards.csv"
+    result = invoke("export", "csv", "--out", out, "--progress", tmp_path / "none.json")
+    assert result.exit_code == 0, result.output
+    assert all(row["due"] == "" for row in rows_of(out))
