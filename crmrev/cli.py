@@ -362,8 +362,8 @@ def review(
         with signals_interrupt():
             all_decks = _load_decks(ctx, decks)
             with _open_progress(progress, writable=True) as store:
-                result = run_review(all_decks, store, options, day, lambda: clock.now_on(day), sys.stdin,
-                                    console)
+                result = run_review(all_decks, store, options, day,
+                                    lambda: clock.now_on(day, settings.day_starts_at), sys.stdin, console)
     except ReviewInterrupted as stop:
         _say(f"\nInterrupted: {plural(stop.answers, 'answer')} saved.", err=True)
         raise typer.Exit(stop.exit_code) from None

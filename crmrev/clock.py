@@ -64,12 +64,12 @@ def today(override: str | None = None, day_starts_at: int = 0) -> dt.date:
     return _in_range(day, f"--today {override}", "CRMREV_TODAY")
 
 
-def now_on(day: dt.date) -> dt.datetime:
+def now_on(day: dt.date, day_starts_at: int = 0) -> dt.datetime:
     """The local time of an answer given on study day `day`. When --today moved the day, the time
     of day is kept and the date is the pretended one."""
     moment = now()
-    if moment.date() in (day, day + dt.timedelta(days=1)):
-        return moment  # the clock agrees with the study day (the next date: after midnight)
+    if study_day(moment, day_starts_at) == day:
+        return moment  # the clock agrees with the study day (after midnight, the next date does too)
     return moment.replace(year=day.year, month=day.month, day=day.day)
 
 

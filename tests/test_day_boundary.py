@@ -206,6 +206,19 @@ def test_log_after_the_boundary_is_the_new_study_day(crm):
     assert line["at"].startswith(f"{crm.after_boundary()}:00")
 
 
+@pytest.mark.parametrize(("now", "today", "at"), [
+    ("2026-11-26T10:19", "2026-11-25", "2026-11-25T10:19"),  # --today yesterday: the time moves with it
+    ("2026-11-27T00:30", "2026-11-26", "2026-11-27T00:30"),  # the study day's own night: kept
+    ("2026-11-27T10:19", "2026-11-26", "2026-11-26T10:19"),
+])
+def test_at_follows_a_pretended_day(default_crm, now, today, at):
+    """An answer given with --today is logged on the pretended day: the review log's time (which the
+    Anki export uses) must not put it on the real date. `--today` yesterday once kept the real date."""
+    line, = default_crm.review(now, [4], "--limit", "1", "--today", today)
+    assert line["day"] == today
+    assert line["at"].startswith(at), line["at"]
+
+
 @pytest.mark.parametrize(("now", "day"), [
     ("2026-11-27T00:30+05:30", "2026-11-26"),
     ("2026-11-27T00:30-08:00", "2026-11-26"),
