@@ -663,24 +663,22 @@ ForceOption = Annotated[bool, typer.Option("--force", help="Replace the output f
 
 
 def _export_source(ctx: typer.Context, decks: Path | None, progress: Path | None, deck: list[str] | None,
-                   no_progress: bool, progress_needed: bool = False):
-    """The chosen decks and, unless --no-progress, the progress store (read-only) to export. With
-    `progress_needed`, a progress file that is not there is an error, not a fresh start."""
-    from crmrev.errors import UsageError
+                   no_progress: bool, *, anki: bool):
+    """The chosen decks and, unless --no-progress, the progress store (read-only) to export."""
     from crmrev.export import choose_decks
-    from crmrev.progress import log_path_for, resolve_path
+    from crmrev.exporting import check_progress_file
+    from crmrev.progress import resolve_path
 
     chosen = choose_decks(_load_decks(ctx, decks), deck or ())
     if no_progress:
         return chosen, None
-    path, _ = resolve_path(progress)
-    if progress_needed and not (os.path.lexists(path) or os.path.lexists(log_path_for(path))):
-        # Anki never changes the schedule of a card it already has: a package of new cards imported
-        # by mistake would keep the learner's real progress out of Anki for good.
-        raise UsageError(f"there is no progress at {path}",
-                         hint="check --progress (or CRMREV_PROGRESS); to export the cards alone, every "
-                              "one new, pass --no-progress")
+    if anki:
+        check_progress_file(resolve_path(progress)[0])
     return chosen, _open_progress(progress, writable=False)
+
+
+OutOption = Annotated[str | None, typer.Option("--out", metavar="FILE", show_default=False, help=(
+    "The file to write, or - for standard output (default: crmrev.csv, or crmrev.tsv)."))]
 
 
 @export_app.command("anki", epilog=_examples("crmrev export anki", "crmrev export anki --deck crm-principles "
@@ -690,8 +688,8 @@ def export_anki(
     decks: DecksOption = None,
     progress: ProgressOption = None,
     deck: DeckFilterOption = None,
-    out: Annotated[Path, typer.Option("--out", metavar="FILE.apkg", help="The package to write.")]
-    = Path("crmrev.apkg"),
+    out: Annotated[str, typer.Option("--out", metavar="FILE.apkg", help="The package to write.")]
+    = "crmrev.apkg",
     no_progress: Annotated[bool, typer.Option("--no-progress", help="The cards only, every one new: no "
                                               "scheduling and no review history.")] = False,
     force: ForceOption = False,
@@ -704,27 +702,19 @@ def export_anki(
     Importing a later export again updates the cards' text and keeps Anki's own scheduling.
     """
     from crmrev import clock
-    from crmrev.anki_package import package_bytes
-    from crmrev.errors import UsageError
-    from crmrev.export import anki_export
+    from crmrev.exporting import anki_export, output_path
     from crmrev.fsutil import write_new_file
     from crmrev.text import plural
 
-    if out.suffix.lower() != ".apkg" and not os.path.isdir(out):  # a folder: write_new_file says so
-        raise UsageError(f"{out} does not end in .apkg, and Anki imports only .apkg packages",
-                     hint=f"use --out {out.with_suffix('.apkg')}")
+    target = output_path(out, anki=True)
+    assert target is not None  # output_path refuses "-" for a package
     day, now = _study_day(ctx, today), clock.now()
-    chosen, store = _export_source(ctx, decks, progress, deck, no_progress, progress_needed=True)
-    states = store.states if store else {}
-    from crmrev.session import pending_repeats
-
-    owed = pending_repeats(store.reviews_on(day)) if store else []
-    export = anki_export(chosen, states, store.iter_reviews() if store else (), day, owed)
-    package = package_bytes(export, now, _settings(ctx).day_starts_at)
-    write_new_file(out, package.data, force=force)
-    _say(f"Wrote {out}: {plural(len(chosen), 'deck')}, {plural(len(export.notes), 'note')}, "
-         f"{plural(len(export.schedules), 'card')} with progress, "
-         f"{plural(package.review_rows, 'review-log row')}.")
+    chosen, store = _export_source(ctx, decks, progress, deck, no_progress, anki=True)
+    result = anki_export(chosen, store, day, now, _settings(ctx).day_starts_at)
+    write_new_file(target, result.data, force=force)
+    _say(f"Wrote {target}: {plural(len(chosen), 'deck')}, {plural(result.notes, 'note')}, "
+         f"{plural(result.cards_with_progress, 'card')} with progress, "
+         f"{plural(result.review_rows, 'review-log row')}.")
     if no_progress:
         _say("In Anki: File > Import, choose the file, then Import. Every card arrives as new.")
     else:
@@ -739,9 +729,7 @@ def export_csv(
     decks: DecksOption = None,
     progress: ProgressOption = None,
     deck: DeckFilterOption = None,
-    out: Annotated[Path | None, typer.Option("--out", metavar="FILE", help="The file to write, or - for "
-                                             "standard output (default: crmrev.csv, or crmrev.tsv).",
-                                             show_default=False)] = None,
+    out: OutOption = None,
     tsv: Annotated[bool, typer.Option("--tsv", help="Tab-separated, for tools that import TSV; "
                                       "also chosen by an --out name ending .tsv.")] = False,
     no_progress: Annotated[bool, typer.Option("--no-progress", help="Leave the progress columns "
@@ -754,27 +742,23 @@ def export_csv(
 
     UTF-8 with a header row, quoted as Excel and LibreOffice expect.
     """
-    from crmrev.export import csv_text
+    from crmrev.exporting import csv_export, output_path
     from crmrev.fsutil import write_new_file
-    from crmrev.text import plural
+    from crmrev.text import neutralise, plural
 
-    tab = tsv or (out is not None and out.suffix.lower() == ".tsv")
-    target = out if out is not None else Path("crmrev.tsv" if tab else "crmrev.csv")
+    tab = tsv or (out is not None and out.lower().endswith(".tsv"))
+    target = output_path(out if out is not None else ("crmrev.tsv" if tab else "crmrev.csv"), anki=False)
     day = _study_day(ctx, today)
-    chosen, store = _export_source(ctx, decks, progress, deck, no_progress)
-    states = store.states if store else {}
-    recalls = store.recalls_on(day) if store else {}
-    if str(target) == "-":
+    chosen, store = _export_source(ctx, decks, progress, deck, no_progress, anki=False)
+    if target is None:
         # Text mode turns "\n" into the platform's line end; neutralise: no deck text may drive a terminal.
-        from crmrev.text import neutralise
-
-        sys.stdout.write(neutralise(csv_text(chosen, states, recalls, tab, line_end="\n")[0]))
+        sys.stdout.write(neutralise(csv_export(chosen, store, day, tab=tab, line_end="\n").text))
         return
-    text, rows, seen = csv_text(chosen, states, recalls, tab)
+    result = csv_export(chosen, store, day, tab=tab)
     # A byte-order mark: without one, Excel reads UTF-8 as the Windows code page and en dashes turn
     # into "â€“". TSV goes to tools that read UTF-8 and would keep the mark as part of the first name.
-    write_new_file(target, (text if tab else "\ufeff" + text).encode("utf-8"), force=force)
-    _say(f"Wrote {target}: {plural(rows, 'card')}, {seen} with progress.")
+    write_new_file(target, (result.text if tab else "\ufeff" + result.text).encode("utf-8"), force=force)
+    _say(f"Wrote {target}: {plural(result.cards, 'card')}, {result.seen} with progress.")
 
 
 def _drop_output() -> None:

@@ -70,7 +70,9 @@ def now_on(day: dt.date, day_starts_at: int = 0) -> dt.datetime:
     moment = now()
     if study_day(moment, day_starts_at) == day:
         return moment  # the clock agrees with the study day (after midnight, the next date does too)
-    return moment.replace(year=day.year, month=day.month, day=day.day)
+    # Before the day starts, the time belongs to the pretended study day's night: the next date.
+    date = day + dt.timedelta(days=1) if moment.hour < day_starts_at else day
+    return moment.replace(year=date.year, month=date.month, day=date.day)
 
 
 def stamp() -> str:

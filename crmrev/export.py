@@ -90,23 +90,28 @@ def choose_decks(decks: Sequence[Deck], deck_ids: Iterable[str]) -> list[Deck]:
 
 # -- spreadsheets
 
-def csv_rows(decks: Sequence[Deck], states: Mapping[str, CardState],
-             recalls: Mapping[str, float]) -> Iterator[tuple[str, ...]]:
-    """One row per card under CSV_HEADER; the progress columns are empty for a card never seen."""
+def csv_rows(decks: Sequence[Deck], states: Mapping[str, CardState], recalls: Mapping[str, float],
+             owed_today: Iterable[str] = ()) -> Iterator[tuple[str, ...]]:
+    """One row per card under CSV_HEADER; the progress columns are empty for a card never seen. A
+    card in `owed_today` is due today (see anki_export), the day crmrev shows it again."""
+    owed = set(owed_today)
     for deck in decks:
         for card in deck.cards:
             state = states.get(card.id)
             progress: tuple[str, ...] = ("",) * 6
             if state is not None:
                 recall = recalls.get(card.id)
-                progress = (state.due.isoformat(), str(state.interval), f"{state.easiness:.2f}",
+                # An owed repeat follows today's answer, so its day is the last review's: today.
+                due = state.last_review if card.id in owed and state.last_review else state.due
+                progress = (due.isoformat(), str(state.interval), f"{state.easiness:.2f}",
                             str(state.repetitions), str(state.lapses),
-                            "" if recall is None else f"{recall:.3f}")
+                            "" if recall is None else f"{recall:.4f}")
             yield (card.id, deck.id, card.type, card.front, card.back, card.source or "", *progress)
 
 
 def csv_text(decks: Sequence[Deck], states: Mapping[str, CardState], recalls: Mapping[str, float],
-             tab: bool = False, line_end: str = "\r\n") -> tuple[str, int, int]:
+             owed_today: Iterable[str] = (), tab: bool = False,
+             line_end: str = "\r\n") -> tuple[str, int, int]:
     """The spreadsheet, with its header, and how many cards it holds and how many of them were seen.
     Comma-separated and quoted as Excel writes it (the csv module's "excel" dialect), or tab-separated
     (the "excel-tab" dialect); lines end in CRLF, as RFC 4180 and Excel have them."""
@@ -117,7 +122,7 @@ def csv_text(decks: Sequence[Deck], states: Mapping[str, CardState], recalls: Ma
     writer = csv.writer(buffer, dialect="excel-tab" if tab else "excel", lineterminator=line_end)
     writer.writerow(CSV_HEADER)
     rows = seen = 0
-    for row in csv_rows(decks, states, recalls):
+    for row in csv_rows(decks, states, recalls, owed_today):
         writer.writerow(row)
         rows += 1
         seen += bool(row[-1] or row[-6])

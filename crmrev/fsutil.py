@@ -64,7 +64,8 @@ def atomic_write(path: Path, data: bytes) -> None:
     """
     import tempfile
 
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    # The temporary name is cut short: a final name near the 255-byte limit must still have one.
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name[:64]}.", suffix=".tmp", dir=path.parent)
     tmp = Path(tmp_name)
     try:
         # mkstemp makes 0600 files; keep the old file's mode, or use what the umask allows.

@@ -210,6 +210,7 @@ def test_log_after_the_boundary_is_the_new_study_day(crm):
     ("2026-11-26T10:19", "2026-11-25", "2026-11-25T10:19"),  # --today yesterday: the time moves with it
     ("2026-11-27T00:30", "2026-11-26", "2026-11-27T00:30"),  # the study day's own night: kept
     ("2026-11-27T10:19", "2026-11-26", "2026-11-26T10:19"),
+    ("2026-11-27T00:30", "2026-11-25", "2026-11-26T00:30"),  # after midnight: the pretended day's night
 ])
 def test_at_follows_a_pretended_day(default_crm, now, today, at):
     """An answer given with --today is logged on the pretended day: the review log's time (which the

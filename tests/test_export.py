@@ -22,7 +22,8 @@ TODAY = "2026-03-10"
 @pytest.fixture
 def seen(progress_path):
     """Two tiny-deck cards with hand-worked SM-2 outcomes: a (4, 4) is due in 4 days with interval 6
-    and EF 2.50; b (4, then 1) lapsed, interval 1, EF 1.96, due tomorrow."""
+    and EF 2.50; b (4, then 1 today) lapsed, interval 1, EF 1.96, and owes today's repeat: crmrev
+    shows it again today, so its due date is today, not SM-2's tomorrow."""
     record(progress_path, [("2026-03-08", "a", 4, "first"), ("2026-03-08", "b", 4, "first"),
                            ("2026-03-09", "a", 4, "first"), ("2026-03-10", "b", 1, "first")])
 
@@ -51,7 +52,7 @@ def test_csv_has_a_row_per_card_with_progress_where_seen(invoke, tmp_path, tiny,
     a, b, c = rows["a"], rows["b"], rows["c"]
     assert (a["deck"], a["type"], a["front"], a["back"]) == ("tiny", "concept", "Card A?", "Answer A.")
     assert (a["due"], a["interval"], a["ef"], a["repetitions"], a["lapses"]) == ("2026-03-15", "6", "2.50", "2", "0")
-    assert (b["due"], b["interval"], b["ef"], b["repetitions"], b["lapses"]) == ("2026-03-11", "1", "1.96", "0", "1")
+    assert (b["due"], b["interval"], b["ef"], b["repetitions"], b["lapses"]) == ("2026-03-10", "1", "1.96", "0", "1")
     assert 0.9 < float(a["predicted_recall"]) < 1 and 0 < float(b["predicted_recall"]) <= 1
     assert c["front"] == "Quote “this”, then a comma, and a \"straight\" one – ok?"
     assert all(c[column] == "" for column in ("due", "interval", "ef", "repetitions", "lapses",
@@ -237,3 +238,45 @@ def test_csv_without_a_progress_file_is_every_card_unseen(invoke, tmp_path):
     result = invoke("export", "csv", "--out", out, "--progress", tmp_path / "none.json")
     assert result.exit_code == 0, result.output
     assert all(row["due"] == "" for row in rows_of(out))
+
+
+@pytest.mark.parametrize("kind, out, message", [
+    ("anki", "", "--out is empty"),
+    ("csv", "  ", "--out is empty"),
+    ("anki", "-", "an Anki package cannot go to standard output"),
+    ("anki", "exports/", "exports/ is a folder, not a file"),  # a folder meant, even if not made yet
+    ("csv", "exports/", "exports/ is a folder, not a file"),
+    ("anki", "cards", "use --out cards.apkg"),
+    ("anki", "cards.zip", "use --out cards.apkg"),
+])
+def test_out_names_that_cannot_be_the_file_meant(invoke, tmp_path, monkeypatch, kind, out, message):
+    monkeypatch.chdir(tmp_path)
+    result = invoke("export", kind, "--out", out, "--no-progress")
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_long_file_name_is_written(invoke, tmp_path):
+    out = tmp_path / ("b" * 245 + ".csv")  # 249 bytes: legal, and the temporary name must fit too
+    result = invoke("export", "csv", "--out", out)
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().startswith(b"\xef\xbb\xbfid,")
+
+
+@pytest.mark.parametrize("content", ["", "{not json"])
+def test_anki_refuses_a_progress_file_with_no_answers_for_the_decks(invoke, tmp_path, content):
+    """An empty or damaged file (its log lost too) would make a package of new cards."""
+    progress = tmp_path / "progress.json"
+    progress.write_text(content)
+    result = invoke("export", "anki", "--out", tmp_path / "x.apkg", "--progress", progress)
+    assert result.exit_code == 2, result.output
+    assert "holds no answers to the cards of these decks" in result.output and "--no-progress" in result.output
+    assert not (tmp_path / "x.apkg").exists()
+
+
+def test_anki_refuses_progress_for_other_decks(invoke, tmp_path, tiny, seen):
+    result = invoke("export", "anki", "--out", tmp_path / "x.apkg", "--deck", "crm-principles")
+    assert result.exit_code == 2, result.output
+    assert "holds no answers to the cards of the deck crm-principles" in result.output
+    assert invoke("export", "anki", "--out", tmp_path / "x.apkg", "--decks", tiny).exit_code == 0
