@@ -22,7 +22,8 @@ def test_benchmark_suite_quick_writes_every_figure(tmp_path):
     figures = json.loads(out.read_text())
     targets = ("startup_due_ratio", "startup_stats_json_ratio", "startup_stats_ratio", "first_card_ratio",
                "heavy_due_ratio", "heavy_stats_json_ratio", "heavy_first_card_ratio", "save_growth_ratio",
-               "build_scaling", "rename_ratio", "peak_rss_mb_heavy")
+               "build_scaling", "rename_ratio", "peak_rss_mb_heavy", "heavy_export_anki_ratio",
+               "peak_rss_mb_export_heavy")
     for key in (*targets, "sm2_speedup"):
         assert isinstance(figures[key], float) and figures[key] > 0, key
         assert key in result.stdout
