@@ -702,7 +702,7 @@ def export_anki(
     Importing a later export again updates the cards' text and keeps Anki's own scheduling.
     """
     from crmrev import clock
-    from crmrev.exporting import anki_export, output_path
+    from crmrev.exporting import anki_package_for, output_path
     from crmrev.fsutil import write_new_file
     from crmrev.text import plural
 
@@ -710,7 +710,7 @@ def export_anki(
     assert target is not None  # output_path refuses "-" for a package
     day, now = _study_day(ctx, today), clock.now()
     chosen, store = _export_source(ctx, decks, progress, deck, no_progress, anki=True)
-    result = anki_export(chosen, store, day, now, _settings(ctx).day_starts_at)
+    result = anki_package_for(chosen, store, day, now, _settings(ctx).day_starts_at)
     write_new_file(target, result.data, force=force)
     _say(f"Wrote {target}: {plural(len(chosen), 'deck')}, {plural(result.notes, 'note')}, "
          f"{plural(result.cards_with_progress, 'card')} with progress, "

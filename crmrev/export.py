@@ -1,6 +1,6 @@
 """What `crmrev export` writes, as plain data: spreadsheet rows, and an Anki package's decks, notes,
 card schedules and review log. Pure: `today` is a parameter. anki_package.py turns an AnkiExport
-into an .apkg file; cli.py writes the files.
+into an .apkg file; exporting.py chooses what to export and where.
 
 How crmrev's progress maps onto Anki's (the README's "Export" section says the same to learners):
 
@@ -23,7 +23,7 @@ from typing import NamedTuple
 
 from crmrev import scheduler
 from crmrev.memory import rating_of
-from crmrev.model import CardState, Deck, Review, ReviewKind
+from crmrev.model import Card, CardState, Deck, Review, ReviewKind
 from crmrev.progress.identity import Identities
 
 PARENT_DECK = "CRM revision"
@@ -34,8 +34,8 @@ CSV_HEADER = ("id", "deck", "type", "front", "back", "source",
 
 # Anki's revlog "type" column.
 LEARN, REVIEW, RELEARN, FILTERED = 0, 1, 2, 3
-# Anki ignores an answer's time beyond its "maximum answer seconds" (60 by default): a learner who
-# left a card on screen over lunch would otherwise own the slowest card in Anki's statistics.
+# Anki caps an answer's time at its "maximum answer seconds" (60 by default): a learner who left a
+# card on screen over lunch would otherwise own the slowest card in Anki's statistics.
 MAX_ANSWER_MS = 60_000
 
 
@@ -101,10 +101,8 @@ def csv_rows(decks: Sequence[Deck], states: Mapping[str, CardState], recalls: Ma
             progress: tuple[str, ...] = ("",) * 6
             if state is not None:
                 recall = recalls.get(card.id)
-                # An owed repeat follows today's answer, so its day is the last review's: today.
-                due = state.last_review if card.id in owed and state.last_review else state.due
-                progress = (due.isoformat(), str(state.interval), f"{state.easiness:.2f}",
-                            str(state.repetitions), str(state.lapses),
+                progress = (due_day(state, card.id in owed).isoformat(), str(state.interval),
+                            f"{state.easiness:.2f}", str(state.repetitions), str(state.lapses),
                             "" if recall is None else f"{recall:.4f}")
             yield (card.id, deck.id, card.type, card.front, card.back, card.source or "", *progress)
 
@@ -139,8 +137,7 @@ def anki_export(decks: Sequence[Deck], states: Mapping[str, CardState], reviews:
     them due today rather than on their SM-2 date."""
     card_ids = {card.id for deck in decks for card in deck.cards}
     owed = set(owed_today)
-    schedules = {card_id: AnkiSchedule(state.interval,
-                                       min(state.due, today) if card_id in owed else state.due,
+    schedules = {card_id: AnkiSchedule(state.interval, due_day(state, card_id in owed),
                                        ease_of(state.easiness), state.reviews, state.lapses)
                  for card_id, state in states.items() if card_id in card_ids}
     names = [f"{PARENT_DECK}::{_deck_name(deck.title)}" for deck in decks]
@@ -148,6 +145,14 @@ def anki_export(decks: Sequence[Deck], states: Mapping[str, CardState], reviews:
                   for card in deck.cards)
     return AnkiExport((PARENT_DECK, *names), notes, schedules, review_log(reviews, card_ids),
                       _epoch(today, schedules.values()))
+
+
+def due_day(state: CardState, owes_repeat: bool) -> dt.date:
+    """The day crmrev next shows a card: its SM-2 date, or, while it owes today's same-day repeat,
+    today (the day of the answer that left it owing)."""
+    if owes_repeat and state.last_review is not None:
+        return min(state.due, state.last_review)
+    return state.due
 
 
 def ease_of(easiness: float) -> int:
@@ -159,7 +164,7 @@ def _deck_name(title: str) -> str:
     return " ".join(title.replace("::", ": ").split())
 
 
-def note_of(card, deck: Deck, deck_name: str) -> AnkiNote:
+def note_of(card: Card, deck: Deck, deck_name: str) -> AnkiNote:
     fields = (_html(card.front), _html(card.back), _html(card.source or ""), card.type, card.id,
               _html(card.note or ""))
     return AnkiNote(card.id, deck_name, guid_of(card.id), fields, (_tag(deck.id), _tag(card.type)))

@@ -87,7 +87,7 @@ class AnkiExportResult(NamedTuple):
     review_rows: int
 
 
-def anki_export(decks: Sequence[Deck], store: Progress | None, day: dt.date, now: dt.datetime,
+def anki_package_for(decks: Sequence[Deck], store: Progress | None, day: dt.date, now: dt.datetime,
                 day_starts_at: int) -> AnkiExportResult:
     """The .apkg for `decks`, with the progress in `store` (None: every card new)."""
     from crmrev import export
