@@ -240,6 +240,9 @@ def test_three_weeks_of_real_reviews_arrive_as_crmrev_has_them(invoke, tmp_path,
     with open_progress(progress_path, writable=False) as store:
         states = store.states
         answered = sum(1 for _ in store.iter_reviews())
+    print(f"three weeks of reviews: {len(states)} cards seen, {answered} answers; crmrev due today "
+          f"{crmrev_due['due_today']}, Anki is:due {len(collection.find_cards('is:due'))}; revlog "
+          f"{collection.db.scalar('SELECT count() FROM revlog')}")
     assert crmrev_due["due_today"] > 0 and len(states) > 30
     assert len(collection.find_cards("is:due")) == crmrev_due["due_today"]
     assert len(collection.find_cards("is:new")) == crmrev_due["unseen"]
