@@ -64,7 +64,7 @@ def today(override: str | None = None, day_starts_at: int = 0) -> dt.date:
     return _in_range(day, f"--today {override}", "CRMREV_TODAY")
 
 
-def now_on(day: dt.date, day_starts_at: int = 0) -> dt.datetime:
+def now_on(day: dt.date, day_starts_at: int) -> dt.datetime:
     """The local time of an answer given on study day `day`. When --today moved the day, the time
     of day is kept and the date is the pretended one."""
     moment = now()
